@@ -1,0 +1,41 @@
+//! The OpenFlow 1.3 wire protocol, as a pure library: every message parsed (with `nom`) and
+//! emitted symmetrically, shown in the text of `ovs-ofctl`, and a sans-IO channel state
+//! machine that performs the handshake, keepalive, request correlation and multipart
+//! reassembly without touching a clock or a socket.
+//!
+//! ```text
+//! bytes ──frame::Framer──► Bytes frame ──Message::decode──► Message { xid, body: Body }
+//! Message ──encode──► Bytes                 Display ──► "OFPT_FLOW_MOD (OF1.3) (xid=0x1): …"
+//! ```
+//!
+//! Unknown message types, OXM fields, actions, instructions and properties are kept as raw
+//! bytes and re-emitted byte for byte. Malformed input is a [`DecodeError`] that knows the
+//! `OFPT_ERROR` type and code the spec prescribes, never a panic.
+
+#![deny(missing_docs)]
+
+#[macro_use]
+mod macros;
+
+pub mod action;
+pub mod errcode;
+pub mod error;
+pub mod header;
+pub mod instruction;
+pub mod message;
+pub mod msg;
+pub mod oxm;
+pub mod types;
+pub mod wire;
+
+pub use action::Action;
+pub use errcode::ErrorCode;
+pub use error::{Ctx, DecodeError};
+pub use header::{HEADER_LEN, Header, MsgType, VERSION};
+pub use instruction::Instruction;
+pub use message::{Body, EncodeError, Message};
+pub use oxm::{Match, OxmField};
+pub use types::{
+    BufferId, Cookie, DatapathId, GroupId, MacAddr, MeterId, PortNo, QueueId, TableId, Xid,
+};
+pub use wire::{Src, Wire};

@@ -1,0 +1,8 @@
+//! STUB (owned by the simple-messages helper): replace this whole file.
+
+super::stub_types!(
+    QueueGetConfigRequest,
+    QueueGetConfigReply,
+    QueueStatsRequest,
+    QueueStats
+);

@@ -1,0 +1,3 @@
+//! STUB (owned by the flows-ports helper): replace this whole file.
+
+super::stub_types!(TableMod, TableStats);
