@@ -25,6 +25,7 @@ pub mod instruction;
 pub mod message;
 pub mod msg;
 pub mod oxm;
+pub mod text;
 pub mod types;
 pub mod wire;
 
@@ -35,6 +36,7 @@ pub use header::{HEADER_LEN, Header, MsgType, VERSION};
 pub use instruction::Instruction;
 pub use message::{Body, EncodeError, Message};
 pub use oxm::{Match, OxmField};
+pub use text::SyntaxError;
 pub use types::{
     BufferId, Cookie, DatapathId, GroupId, MacAddr, MeterId, PortNo, QueueId, TableId, Xid,
 };
