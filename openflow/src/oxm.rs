@@ -7,6 +7,7 @@ use std::net::{Ipv4Addr, Ipv6Addr};
 
 use bytes::{Bytes, BytesMut};
 
+use crate::text::SyntaxError;
 use crate::types::{MacAddr, PortNo};
 use crate::wire::{PResult, Src, Wire};
 
@@ -156,4 +157,41 @@ impl fmt::Display for OxmField {
     fn fmt(&self, _f: &mut fmt::Formatter<'_>) -> fmt::Result {
         todo!("match helper")
     }
+}
+
+impl OxmField {
+    /// The field's name in `ovs-ofctl` syntax as used by `set_field` (`eth_dst`, `tun_dst`,
+    /// `reg0`, …).
+    pub fn ofctl_name(&self) -> &'static str {
+        todo!("match helper")
+    }
+
+    /// Writes the value (and `/mask` when masked) in `ovs-ofctl` syntax.
+    pub fn fmt_ofctl_value(&self, _f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        todo!("match helper")
+    }
+}
+
+impl Match {
+    /// Parses the match part of `ovs-ofctl` flow text (`tcp,in_port=1,tp_dst=80`).
+    pub fn from_ofctl(_text: &str) -> Result<Match, SyntaxError> {
+        todo!("match helper")
+    }
+
+    /// Writes the match as `ovs-ofctl` prints a flow's match, with `priority=N` first when
+    /// given (`priority=10,tcp,in_port=1,tp_dst=80`); an empty match with no priority writes
+    /// nothing.
+    pub fn fmt_ofctl(&self, _f: &mut fmt::Formatter<'_>, _priority: Option<u16>) -> fmt::Result {
+        todo!("match helper")
+    }
+}
+
+/// Parses one `key[=value]` item of `ovs-ofctl` flow text as match fields: `Ok(None)` when
+/// `key` is not a match field (so a caller can try other keys such as `priority`); shorthands
+/// such as `tcp` give several fields.
+pub fn parse_ofctl_field(
+    _key: &str,
+    _value: Option<&str>,
+) -> Result<Option<Vec<OxmField>>, SyntaxError> {
+    todo!("match helper")
 }
