@@ -726,4 +726,19 @@ mod tests {
         };
         assert!(c.to_string().ends_with("duration=5s"), "{c}");
     }
+
+    proptest::proptest! {
+        #[test]
+        fn arbitrary_bytes_never_panic(body in proptest::collection::vec(0u8..=255, 0..80)) {
+            let b = Bytes::from(body);
+            if let Ok(r) = QueueGetConfigReply::from_bytes(&b) {
+                let _ = r.to_string();
+                // Padding aside, what was parsed is emitted unchanged.
+                proptest::prop_assert_eq!(QueueGetConfigReply::from_bytes(&r.to_bytes()).unwrap(), r);
+            }
+            if let Ok(q) = PacketQueue::from_bytes(&b) {
+                proptest::prop_assert_eq!(q.to_bytes().len(), b.len());
+            }
+        }
+    }
 }
