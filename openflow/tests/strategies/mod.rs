@@ -10,6 +10,8 @@
 // Each test binary uses a different subset of these strategies.
 #![allow(dead_code)]
 
+pub mod action;
+pub mod oxm;
 pub mod simple;
 
 use bytes::Bytes;
