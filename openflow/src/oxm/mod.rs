@@ -1,0 +1,441 @@
+//! OXM match fields (`ofp_oxm_*`) and the `ofp_match` structure.
+//!
+//! ```text
+//! ofp_match: | type=OFPMT_OXM:16 | length:16 | OXM TLVs ... | zero pad to 8 |
+//!                                  (length counts type, length and TLVs, not the pad)
+//! ```
+//!
+//! The wire codec is lossless and lenient: fields of other classes survive as [`RawOxm`],
+//! duplicate fields or missing prerequisites are not decode errors; [`Match::validate`]
+//! applies the spec's rules when asked. The text forms follow Open vSwitch: `Display` prints
+//! a match as `ovs-ofctl` does, and [`Match::from_ofctl`] reads its flow syntax, both through
+//! OVS's own model of a match (`model.rs`) so that names, order and masks come out alike.
+
+mod field;
+mod model;
+mod prereq;
+mod text;
+
+use core::fmt;
+use std::net::{Ipv4Addr, Ipv6Addr};
+
+use bytes::{BufMut, Bytes, BytesMut};
+
+pub use field::{CLASS_EXPERIMENTER, CLASS_NXM_1, CLASS_OPENFLOW_BASIC, OxmId, oxm_header};
+pub use text::parse_ofctl_field;
+
+use crate::errcode::{BadMatchCode, ErrorCode};
+use crate::error::{Ctx, DecodeError};
+use crate::text::{SyntaxError, split_items};
+use crate::types::{MacAddr, PortNo};
+use crate::wire::{PResult, Src, Wire, fail, pad8};
+
+/// One OXM TLV: a match field with its value and, where maskable, an optional mask.
+///
+/// Fields that OpenFlow 1.3 or Open vSwitch allow to be masked carry `Option<mask>`; the
+/// others carry only a value. Fields of other classes survive in `Unknown`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum OxmField {
+    /// `OXM_OF_IN_PORT`: switch input port.
+    InPort(PortNo),
+    /// `OXM_OF_IN_PHY_PORT`: switch physical input port.
+    InPhyPort(PortNo),
+    /// `OXM_OF_METADATA`: metadata passed between tables.
+    Metadata(u64, Option<u64>),
+    /// `OXM_OF_ETH_DST`: Ethernet destination address.
+    EthDst(MacAddr, Option<MacAddr>),
+    /// `OXM_OF_ETH_SRC`: Ethernet source address.
+    EthSrc(MacAddr, Option<MacAddr>),
+    /// `OXM_OF_ETH_TYPE`: Ethernet frame type.
+    EthType(u16),
+    /// `OXM_OF_VLAN_VID`: VLAN id, with `OFPVID_PRESENT` (0x1000) set when a tag is present.
+    VlanVid(u16, Option<u16>),
+    /// `OXM_OF_VLAN_PCP`: VLAN priority.
+    VlanPcp(u8),
+    /// `OXM_OF_IP_DSCP`: IP DSCP (6 bits in ToS field).
+    IpDscp(u8),
+    /// `OXM_OF_IP_ECN`: IP ECN (2 bits in ToS field).
+    IpEcn(u8),
+    /// `OXM_OF_IP_PROTO`: IP protocol.
+    IpProto(u8),
+    /// `OXM_OF_IPV4_SRC`: IPv4 source address.
+    Ipv4Src(Ipv4Addr, Option<Ipv4Addr>),
+    /// `OXM_OF_IPV4_DST`: IPv4 destination address.
+    Ipv4Dst(Ipv4Addr, Option<Ipv4Addr>),
+    /// `OXM_OF_TCP_SRC`: TCP source port.
+    TcpSrc(u16, Option<u16>),
+    /// `OXM_OF_TCP_DST`: TCP destination port.
+    TcpDst(u16, Option<u16>),
+    /// `OXM_OF_UDP_SRC`: UDP source port.
+    UdpSrc(u16, Option<u16>),
+    /// `OXM_OF_UDP_DST`: UDP destination port.
+    UdpDst(u16, Option<u16>),
+    /// `OXM_OF_SCTP_SRC`: SCTP source port.
+    SctpSrc(u16, Option<u16>),
+    /// `OXM_OF_SCTP_DST`: SCTP destination port.
+    SctpDst(u16, Option<u16>),
+    /// `OXM_OF_ICMPV4_TYPE`: ICMP type.
+    Icmpv4Type(u8),
+    /// `OXM_OF_ICMPV4_CODE`: ICMP code.
+    Icmpv4Code(u8),
+    /// `OXM_OF_ARP_OP`: ARP opcode.
+    ArpOp(u16),
+    /// `OXM_OF_ARP_SPA`: ARP source IPv4 address.
+    ArpSpa(Ipv4Addr, Option<Ipv4Addr>),
+    /// `OXM_OF_ARP_TPA`: ARP target IPv4 address.
+    ArpTpa(Ipv4Addr, Option<Ipv4Addr>),
+    /// `OXM_OF_ARP_SHA`: ARP source hardware address.
+    ArpSha(MacAddr, Option<MacAddr>),
+    /// `OXM_OF_ARP_THA`: ARP target hardware address.
+    ArpTha(MacAddr, Option<MacAddr>),
+    /// `OXM_OF_IPV6_SRC`: IPv6 source address.
+    Ipv6Src(Ipv6Addr, Option<Ipv6Addr>),
+    /// `OXM_OF_IPV6_DST`: IPv6 destination address.
+    Ipv6Dst(Ipv6Addr, Option<Ipv6Addr>),
+    /// `OXM_OF_IPV6_FLABEL`: IPv6 flow label (20 bits).
+    Ipv6Flabel(u32, Option<u32>),
+    /// `OXM_OF_ICMPV6_TYPE`: ICMPv6 type.
+    Icmpv6Type(u8),
+    /// `OXM_OF_ICMPV6_CODE`: ICMPv6 code.
+    Icmpv6Code(u8),
+    /// `OXM_OF_IPV6_ND_TARGET`: target address for neighbour discovery.
+    Ipv6NdTarget(Ipv6Addr, Option<Ipv6Addr>),
+    /// `OXM_OF_IPV6_ND_SLL`: source link-layer address for neighbour discovery.
+    Ipv6NdSll(MacAddr, Option<MacAddr>),
+    /// `OXM_OF_IPV6_ND_TLL`: target link-layer address for neighbour discovery.
+    Ipv6NdTll(MacAddr, Option<MacAddr>),
+    /// `OXM_OF_MPLS_LABEL`: MPLS label (20 bits).
+    MplsLabel(u32),
+    /// `OXM_OF_MPLS_TC`: MPLS traffic class.
+    MplsTc(u8),
+    /// `OXM_OF_MPLS_BOS`: MPLS bottom-of-stack bit.
+    MplsBos(u8),
+    /// `OXM_OF_PBB_ISID`: PBB I-SID (24 bits).
+    PbbIsid(u32, Option<u32>),
+    /// `OXM_OF_TUNNEL_ID`: logical port metadata (the VXLAN VNI, for example).
+    TunnelId(u64, Option<u64>),
+    /// `OXM_OF_IPV6_EXTHDR`: IPv6 extension header pseudo-field.
+    Ipv6Exthdr(u16, Option<u16>),
+    /// `NXM_NX_TUN_IPV4_SRC` (Nicira): tunnel IPv4 source.
+    TunIpv4Src(Ipv4Addr, Option<Ipv4Addr>),
+    /// `NXM_NX_TUN_IPV4_DST` (Nicira): tunnel IPv4 destination.
+    TunIpv4Dst(Ipv4Addr, Option<Ipv4Addr>),
+    /// `NXM_NX_REG0..15` (Nicira): a 32-bit register, index 0 to 15.
+    Reg(u8, u32, Option<u32>),
+    /// Any other field (other classes, experimenter fields), kept byte for byte.
+    Unknown(RawOxm),
+}
+
+/// An OXM TLV this crate does not decode: its 32-bit header and its payload.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct RawOxm {
+    /// The OXM header (class, field, has-mask bit, payload length).
+    pub header: u32,
+    /// The payload, value then mask (experimenter fields include their experimenter id).
+    pub payload: Bytes,
+}
+
+/// `ofp_match` of type `OFPMT_OXM`: the fields in wire order.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
+pub struct Match {
+    /// The OXM fields, in the order they appear on the wire.
+    pub fields: Vec<OxmField>,
+}
+
+/// `OFPMT_OXM`, the only match type OpenFlow 1.3 defines for use.
+pub const OFPMT_OXM: u16 = 1;
+
+/// Type and length fields of `ofp_match`.
+const MATCH_HEADER_LEN: usize = 4;
+
+impl Match {
+    /// A match on nothing (every packet).
+    pub const fn new() -> Match {
+        Match { fields: Vec::new() }
+    }
+
+    /// The match with `field` added at the end.
+    pub fn with(mut self, field: OxmField) -> Match {
+        self.fields.push(field);
+        self
+    }
+
+    /// Adds `field` at the end.
+    pub fn push(&mut self, field: OxmField) {
+        self.fields.push(field);
+    }
+
+    /// Replaces the field with the same identity as `field`, or adds it at the end.
+    pub fn set(&mut self, field: OxmField) {
+        let id = field.id();
+        match self.fields.iter_mut().find(|f| f.id() == id) {
+            Some(slot) => *slot = field,
+            None => self.fields.push(field),
+        }
+    }
+
+    /// Removes and returns the field with identity `id`.
+    pub fn remove(&mut self, id: OxmId) -> Option<OxmField> {
+        let n = self.fields.iter().position(|f| f.id() == id)?;
+        Some(self.fields.remove(n))
+    }
+
+    /// The field with identity `id`, if the match has it.
+    pub fn get(&self, id: OxmId) -> Option<&OxmField> {
+        self.fields.iter().find(|f| f.id() == id)
+    }
+
+    /// True if the match has no field (matches every packet).
+    pub fn is_empty(&self) -> bool {
+        self.fields.is_empty()
+    }
+
+    /// The number of fields.
+    pub fn len(&self) -> usize {
+        self.fields.len()
+    }
+
+    /// The fields in wire order.
+    pub fn iter(&self) -> core::slice::Iter<'_, OxmField> {
+        self.fields.iter()
+    }
+
+    /// The input port, if matched.
+    pub fn in_port(&self) -> Option<PortNo> {
+        match self.get(OxmId::InPort) {
+            Some(OxmField::InPort(p)) => Some(*p),
+            _ => None,
+        }
+    }
+
+    /// The Ethernet type, if matched.
+    pub fn eth_type(&self) -> Option<u16> {
+        match self.get(OxmId::EthType) {
+            Some(OxmField::EthType(t)) => Some(*t),
+            _ => None,
+        }
+    }
+
+    /// The IP protocol, if matched.
+    pub fn ip_proto(&self) -> Option<u8> {
+        match self.get(OxmId::IpProto) {
+            Some(OxmField::IpProto(p)) => Some(*p),
+            _ => None,
+        }
+    }
+
+    /// The Ethernet source address, if matched exactly.
+    pub fn eth_src(&self) -> Option<MacAddr> {
+        match self.get(OxmId::EthSrc) {
+            Some(OxmField::EthSrc(m, None)) => Some(*m),
+            _ => None,
+        }
+    }
+
+    /// The Ethernet destination address, if matched exactly.
+    pub fn eth_dst(&self) -> Option<MacAddr> {
+        match self.get(OxmId::EthDst) {
+            Some(OxmField::EthDst(m, None)) => Some(*m),
+            _ => None,
+        }
+    }
+
+    /// The VLAN id field's value (with `OFPVID_PRESENT`, 0x1000), if matched exactly.
+    pub fn vlan_vid(&self) -> Option<u16> {
+        match self.get(OxmId::VlanVid) {
+            Some(OxmField::VlanVid(v, None)) => Some(*v),
+            _ => None,
+        }
+    }
+
+    /// The tunnel id, if matched exactly.
+    pub fn tunnel_id(&self) -> Option<u64> {
+        match self.get(OxmId::TunnelId) {
+            Some(OxmField::TunnelId(v, None)) => Some(*v),
+            _ => None,
+        }
+    }
+
+    /// The metadata, if matched exactly.
+    pub fn metadata(&self) -> Option<u64> {
+        match self.get(OxmId::Metadata) {
+            Some(OxmField::Metadata(v, None)) => Some(*v),
+            _ => None,
+        }
+    }
+
+    /// Register `n` (0 to 15), if matched exactly.
+    pub fn reg(&self, n: u8) -> Option<u32> {
+        match self.get(OxmId::Reg(n)) {
+            Some(OxmField::Reg(_, v, None)) => Some(*v),
+            _ => None,
+        }
+    }
+
+    /// The length of the TLVs plus the type and length fields: the `length` on the wire.
+    fn unpadded_len(&self) -> usize {
+        MATCH_HEADER_LEN + self.fields.iter().map(OxmField::tlv_len).sum::<usize>()
+    }
+
+    /// Builds a match from fields as `ovs-ofctl` reads flow text: fields sharing a header
+    /// slot are settled by the match's protocol (`tp_dst` in a UDP match is `UdpDst`), VLAN
+    /// fields combine, later fields override earlier ones, and the result is in the order
+    /// Open vSwitch emits (so the bytes equal OVS's). Fails, naming the field, where a field
+    /// lacks its prerequisites as Open vSwitch sees them (OVS would silently drop it; it
+    /// also accepts ARP fields in RARP matches, which [`Match::validate`] does not).
+    pub fn from_ofctl_fields(fields: &[OxmField]) -> Result<Match, SyntaxError> {
+        let fields = model::Flow::from_fields(fields)
+            .to_fields()
+            .map_err(|name| SyntaxError::new(format!("{name}: prerequisites not met")))?;
+        Ok(Match { fields })
+    }
+
+    /// Parses the match part of `ovs-ofctl` flow text (`tcp,in_port=1,tp_dst=80`).
+    pub fn from_ofctl(text: &str) -> Result<Match, SyntaxError> {
+        let mut fields = Vec::new();
+        for (key, value) in split_items(text, &['='])? {
+            match parse_ofctl_field(key, value)? {
+                Some(f) => fields.extend(f),
+                None => {
+                    return Err(SyntaxError::new(format!("{key}: unknown match field")));
+                }
+            }
+        }
+        Match::from_ofctl_fields(&fields)
+    }
+
+    /// Writes the match as `ovs-ofctl` prints a flow's match, with `priority=N` first when
+    /// given (`priority=10,tcp,in_port=1,tp_dst=80`) unless it is the default 32768, which
+    /// OVS leaves out; an empty match with no priority writes nothing.
+    pub fn fmt_ofctl(&self, f: &mut fmt::Formatter<'_>, priority: Option<u16>) -> fmt::Result {
+        model::Flow::from_fields(&self.fields).format(f, priority)
+    }
+}
+
+impl FromIterator<OxmField> for Match {
+    fn from_iter<I: IntoIterator<Item = OxmField>>(iter: I) -> Match {
+        Match {
+            fields: iter.into_iter().collect(),
+        }
+    }
+}
+
+impl From<Vec<OxmField>> for Match {
+    fn from(fields: Vec<OxmField>) -> Match {
+        Match { fields }
+    }
+}
+
+impl<'a> IntoIterator for &'a Match {
+    type Item = &'a OxmField;
+    type IntoIter = core::slice::Iter<'a, OxmField>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.fields.iter()
+    }
+}
+
+/// Counts the TLVs in `i` by hopping over their lengths, so the field vector is allocated
+/// once, from what is really present; stops at the first TLV that does not fit.
+fn count_tlvs(mut i: &[u8]) -> usize {
+    let mut n = 0;
+    while let Some(&len) = i.get(3) {
+        match i.get(4 + len as usize..) {
+            Some(rest) => i = rest,
+            None => break,
+        }
+        n += 1;
+    }
+    n
+}
+
+impl Wire for Match {
+    fn wire_len(&self) -> usize {
+        pad8(self.unpadded_len())
+    }
+
+    fn emit(&self, out: &mut BytesMut) {
+        let len = self.unpadded_len();
+        out.reserve(pad8(len));
+        out.put_u16(OFPMT_OXM);
+        out.put_u16(len as u16);
+        for f in &self.fields {
+            f.emit_tlv(out);
+        }
+        out.put_bytes(0, pad8(len) - len);
+    }
+
+    fn parse<'a>(src: Src<'_>, i: &'a [u8]) -> PResult<'a, Self> {
+        let Some(&[t0, t1, l0, l1]) = i.get(..MATCH_HEADER_LEN) else {
+            return fail(DecodeError::truncated(Ctx::Match));
+        };
+        let match_type = u16::from_be_bytes([t0, t1]);
+        let len = u16::from_be_bytes([l0, l1]) as usize;
+        if match_type != OFPMT_OXM {
+            return fail(DecodeError::BadValue {
+                field: "match type",
+                value: match_type.into(),
+                code: ErrorCode::BadMatch(BadMatchCode::BadType),
+            });
+        }
+        if len < MATCH_HEADER_LEN {
+            return fail(DecodeError::bad_len(Ctx::Match, len));
+        }
+        let Some(body) = i.get(MATCH_HEADER_LEN..len) else {
+            return fail(DecodeError::bad_len(Ctx::Match, len));
+        };
+        let Some(rest) = i.get(pad8(len)..) else {
+            return fail(DecodeError::truncated(Ctx::Match));
+        };
+        let mut fields = Vec::with_capacity(count_tlvs(body));
+        let mut tlvs = body;
+        while !tlvs.is_empty() {
+            match OxmField::parse_tlv(src, tlvs) {
+                Ok((r, f)) => {
+                    fields.push(f);
+                    tlvs = r;
+                }
+                Err(e) => return fail(e),
+            }
+        }
+        Ok((rest, Match { fields }))
+    }
+}
+
+impl OxmField {
+    /// The field as a raw TLV (header and payload bytes).
+    pub fn to_raw(&self) -> RawOxm {
+        match self {
+            OxmField::Unknown(raw) => raw.clone(),
+            f => {
+                let mut out = BytesMut::with_capacity(f.tlv_len());
+                f.emit_tlv(&mut out);
+                let payload = out.split_off(field::HEADER_LEN).freeze();
+                RawOxm {
+                    header: f.header(),
+                    payload,
+                }
+            }
+        }
+    }
+}
+
+impl Wire for OxmField {
+    fn wire_len(&self) -> usize {
+        self.tlv_len()
+    }
+
+    fn emit(&self, out: &mut BytesMut) {
+        self.emit_tlv(out);
+    }
+
+    fn parse<'a>(src: Src<'_>, i: &'a [u8]) -> PResult<'a, Self> {
+        OxmField::parse_tlv(src, i).map_err(nom::Err::Failure)
+    }
+}
+
+impl fmt::Display for Match {
+    /// The match as `ovs-ofctl` prints it, without a priority.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.fmt_ofctl(f, None)
+    }
+}
