@@ -571,107 +571,47 @@ impl OxmField {
 pub(crate) fn decode_known(id: OxmId, p: &[u8], hm: bool, n: usize) -> OxmField {
     use OxmField as F;
     use OxmId as I;
+    macro_rules! masked {
+        ($variant:ident) => {{
+            let (v, m) = vm(p, hm, n);
+            F::$variant(v, m)
+        }};
+    }
     match id {
         I::InPort => F::InPort(PortNo::get(p)),
         I::InPhyPort => F::InPhyPort(PortNo::get(p)),
-        I::Metadata => {
-            let (v, m) = vm(p, hm, n);
-            F::Metadata(v, m)
-        }
-        I::EthDst => {
-            let (v, m) = vm(p, hm, n);
-            F::EthDst(v, m)
-        }
-        I::EthSrc => {
-            let (v, m) = vm(p, hm, n);
-            F::EthSrc(v, m)
-        }
+        I::Metadata => masked!(Metadata),
+        I::EthDst => masked!(EthDst),
+        I::EthSrc => masked!(EthSrc),
         I::EthType => F::EthType(u16::get(p)),
-        I::VlanVid => {
-            let (v, m) = vm(p, hm, n);
-            F::VlanVid(v, m)
-        }
+        I::VlanVid => masked!(VlanVid),
         I::VlanPcp => F::VlanPcp(p[0]),
         I::IpDscp => F::IpDscp(p[0]),
         I::IpEcn => F::IpEcn(p[0]),
         I::IpProto => F::IpProto(p[0]),
-        I::Ipv4Src => {
-            let (v, m) = vm(p, hm, n);
-            F::Ipv4Src(v, m)
-        }
-        I::Ipv4Dst => {
-            let (v, m) = vm(p, hm, n);
-            F::Ipv4Dst(v, m)
-        }
-        I::TcpSrc => {
-            let (v, m) = vm(p, hm, n);
-            F::TcpSrc(v, m)
-        }
-        I::TcpDst => {
-            let (v, m) = vm(p, hm, n);
-            F::TcpDst(v, m)
-        }
-        I::UdpSrc => {
-            let (v, m) = vm(p, hm, n);
-            F::UdpSrc(v, m)
-        }
-        I::UdpDst => {
-            let (v, m) = vm(p, hm, n);
-            F::UdpDst(v, m)
-        }
-        I::SctpSrc => {
-            let (v, m) = vm(p, hm, n);
-            F::SctpSrc(v, m)
-        }
-        I::SctpDst => {
-            let (v, m) = vm(p, hm, n);
-            F::SctpDst(v, m)
-        }
+        I::Ipv4Src => masked!(Ipv4Src),
+        I::Ipv4Dst => masked!(Ipv4Dst),
+        I::TcpSrc => masked!(TcpSrc),
+        I::TcpDst => masked!(TcpDst),
+        I::UdpSrc => masked!(UdpSrc),
+        I::UdpDst => masked!(UdpDst),
+        I::SctpSrc => masked!(SctpSrc),
+        I::SctpDst => masked!(SctpDst),
         I::Icmpv4Type => F::Icmpv4Type(p[0]),
         I::Icmpv4Code => F::Icmpv4Code(p[0]),
         I::ArpOp => F::ArpOp(u16::get(p)),
-        I::ArpSpa => {
-            let (v, m) = vm(p, hm, n);
-            F::ArpSpa(v, m)
-        }
-        I::ArpTpa => {
-            let (v, m) = vm(p, hm, n);
-            F::ArpTpa(v, m)
-        }
-        I::ArpSha => {
-            let (v, m) = vm(p, hm, n);
-            F::ArpSha(v, m)
-        }
-        I::ArpTha => {
-            let (v, m) = vm(p, hm, n);
-            F::ArpTha(v, m)
-        }
-        I::Ipv6Src => {
-            let (v, m) = vm(p, hm, n);
-            F::Ipv6Src(v, m)
-        }
-        I::Ipv6Dst => {
-            let (v, m) = vm(p, hm, n);
-            F::Ipv6Dst(v, m)
-        }
-        I::Ipv6Flabel => {
-            let (v, m) = vm(p, hm, n);
-            F::Ipv6Flabel(v, m)
-        }
+        I::ArpSpa => masked!(ArpSpa),
+        I::ArpTpa => masked!(ArpTpa),
+        I::ArpSha => masked!(ArpSha),
+        I::ArpTha => masked!(ArpTha),
+        I::Ipv6Src => masked!(Ipv6Src),
+        I::Ipv6Dst => masked!(Ipv6Dst),
+        I::Ipv6Flabel => masked!(Ipv6Flabel),
         I::Icmpv6Type => F::Icmpv6Type(p[0]),
         I::Icmpv6Code => F::Icmpv6Code(p[0]),
-        I::Ipv6NdTarget => {
-            let (v, m) = vm(p, hm, n);
-            F::Ipv6NdTarget(v, m)
-        }
-        I::Ipv6NdSll => {
-            let (v, m) = vm(p, hm, n);
-            F::Ipv6NdSll(v, m)
-        }
-        I::Ipv6NdTll => {
-            let (v, m) = vm(p, hm, n);
-            F::Ipv6NdTll(v, m)
-        }
+        I::Ipv6NdTarget => masked!(Ipv6NdTarget),
+        I::Ipv6NdSll => masked!(Ipv6NdSll),
+        I::Ipv6NdTll => masked!(Ipv6NdTll),
         I::MplsLabel => F::MplsLabel(u32::get(p)),
         I::MplsTc => F::MplsTc(p[0]),
         I::MplsBos => F::MplsBos(p[0]),
@@ -679,22 +619,10 @@ pub(crate) fn decode_known(id: OxmId, p: &[u8], hm: bool, n: usize) -> OxmField 
             let (v, m) = vm::<U24>(p, hm, n);
             F::PbbIsid(v.0, m.map(|m| m.0))
         }
-        I::TunnelId => {
-            let (v, m) = vm(p, hm, n);
-            F::TunnelId(v, m)
-        }
-        I::Ipv6Exthdr => {
-            let (v, m) = vm(p, hm, n);
-            F::Ipv6Exthdr(v, m)
-        }
-        I::TunIpv4Src => {
-            let (v, m) = vm(p, hm, n);
-            F::TunIpv4Src(v, m)
-        }
-        I::TunIpv4Dst => {
-            let (v, m) = vm(p, hm, n);
-            F::TunIpv4Dst(v, m)
-        }
+        I::TunnelId => masked!(TunnelId),
+        I::Ipv6Exthdr => masked!(Ipv6Exthdr),
+        I::TunIpv4Src => masked!(TunIpv4Src),
+        I::TunIpv4Dst => masked!(TunIpv4Dst),
         I::Reg(r) => {
             let (v, m) = vm(p, hm, n);
             F::Reg(r, v, m)

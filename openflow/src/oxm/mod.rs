@@ -14,6 +14,7 @@
 mod field;
 mod model;
 mod prereq;
+mod show;
 mod text;
 
 use core::fmt;
