@@ -440,3 +440,192 @@ impl fmt::Display for Match {
         self.fmt_ofctl(f, None)
     }
 }
+
+#[cfg(test)]
+mod tests;
+
+#[cfg(test)]
+mod wire_tests {
+    use super::*;
+    use crate::wire::complete_err;
+
+    pub(super) fn unhex(s: &str) -> Bytes {
+        (0..s.len() / 2)
+            .map(|i| u8::from_str_radix(&s[2 * i..2 * i + 2], 16).unwrap())
+            .collect::<Vec<u8>>()
+            .into()
+    }
+
+    /// `tcp,in_port=1,nw_src=10.0.0.0/24,tp_dst=80` as Open vSwitch 3.1 encodes it in a
+    /// FLOW_MOD: length 0x29 (41), then 7 bytes of padding.
+    const TCP_MATCH: &str = "00010029\
+        8000000400000001\
+        80000a020800\
+        800017080a000000ffffff00\
+        8000140106\
+        80001c020050\
+        00000000000000";
+
+    fn tcp_match() -> Match {
+        Match::new()
+            .with(OxmField::InPort(PortNo(1)))
+            .with(OxmField::EthType(0x0800))
+            .with(OxmField::Ipv4Src(
+                Ipv4Addr::new(10, 0, 0, 0),
+                Some(Ipv4Addr::new(255, 255, 255, 0)),
+            ))
+            .with(OxmField::IpProto(6))
+            .with(OxmField::TcpDst(80, None))
+    }
+
+    #[test]
+    fn deconstruct() {
+        let frame = unhex(TCP_MATCH);
+        let m = Match::from_bytes(&frame).unwrap();
+        assert_eq!(m, tcp_match());
+        assert_eq!(m.in_port(), Some(PortNo(1)));
+        assert_eq!(m.eth_type(), Some(0x0800));
+        assert_eq!(m.ip_proto(), Some(6));
+        assert_eq!(m.get(OxmId::TcpDst), Some(&OxmField::TcpDst(80, None)));
+        assert_eq!(m.get(OxmId::UdpDst), None);
+    }
+
+    #[test]
+    fn construct() {
+        let m = tcp_match();
+        assert_eq!(m.wire_len(), 48);
+        assert_eq!(m.to_bytes(), unhex(TCP_MATCH));
+    }
+
+    #[test]
+    fn parse_leaves_what_follows_the_padding() {
+        let mut frame = unhex(TCP_MATCH).to_vec();
+        frame.extend_from_slice(&[0xaa, 0xbb]);
+        let frame = Bytes::from(frame);
+        let (rest, m) = complete_err(Match::parse(Src::new(&frame), &frame)).unwrap();
+        assert_eq!(rest, &[0xaa, 0xbb]);
+        assert_eq!(m, tcp_match());
+    }
+
+    #[test]
+    fn empty_match_is_type_and_length_padded_to_eight() {
+        let m = Match::new();
+        assert_eq!(m.to_bytes(), unhex("0001000400000000"));
+        assert_eq!(Match::from_bytes(&unhex("0001000400000000")), Ok(m));
+        // A match of exactly 8 bytes has no padding.
+        let m = Match::new().with(OxmField::Unknown(RawOxm {
+            header: 0x1234_0000,
+            payload: Bytes::new(),
+        }));
+        assert_eq!(m.to_bytes(), unhex("0001000812340000"));
+    }
+
+    #[test]
+    fn unknown_fields_keep_their_place_and_bytes() {
+        let hex = "00010020\
+                   ffff01084f4e4600000000aa\
+                   8000000400000002\
+                   0001d20400000021";
+        let frame = unhex(hex);
+        let m = Match::from_bytes(&frame).unwrap();
+        assert_eq!(m.len(), 3);
+        assert!(matches!(m.fields[0], OxmField::Unknown(_)));
+        assert_eq!(m.fields[1], OxmField::InPort(PortNo(2)));
+        assert_eq!(m.to_bytes(), frame);
+        let OxmField::Unknown(raw) = &m.fields[2] else {
+            panic!()
+        };
+        assert_eq!(raw.payload.as_ptr(), frame[28..].as_ptr());
+        assert_eq!(m.fields[2].to_raw(), raw.clone());
+        assert_eq!(
+            OxmField::TcpDst(80, None).to_raw(),
+            RawOxm {
+                header: 0x8000_1c02,
+                payload: Bytes::from_static(&[0, 80])
+            }
+        );
+    }
+
+    fn err(hex: &str) -> DecodeError {
+        Match::from_bytes(&unhex(hex)).unwrap_err()
+    }
+
+    #[test]
+    fn malformed_matches_report_the_spec_codes() {
+        let bad_len = ErrorCode::BadMatch(BadMatchCode::BadLen);
+        // OFPMT_STANDARD (0) and an unknown type are BAD_TYPE.
+        let e = err("0000000400000000");
+        assert_eq!(e.ofp_error(), ErrorCode::BadMatch(BadMatchCode::BadType));
+        assert_eq!(
+            e,
+            DecodeError::BadValue {
+                field: "match type",
+                value: 0,
+                code: ErrorCode::BadMatch(BadMatchCode::BadType)
+            }
+        );
+        assert_eq!(
+            err("0002000400000000").ofp_error(),
+            ErrorCode::BadMatch(BadMatchCode::BadType)
+        );
+        for hex in [
+            // Shorter than its own header.
+            "000100",
+            // Length below 4.
+            "0001000300000000",
+            // Length past the bytes present.
+            "0001000c80000004",
+            // Fields present but the padding cut off.
+            "0001000c8000000400000001",
+            // A TLV running past the match length (IN_PORT claims 4 bytes, 2 are inside).
+            "0001000a80000004000000010000",
+            // A TLV whose length does not fit its field.
+            "0001000b800000030000010000000000",
+        ] {
+            assert_eq!(err(hex).ofp_error(), bad_len, "{hex}");
+        }
+        // A mask on a field that cannot have one.
+        assert_eq!(
+            err("0001000c80000b040800080000000000").ofp_error(),
+            ErrorCode::BadMatch(BadMatchCode::BadMask)
+        );
+    }
+
+    #[test]
+    fn field_vector_is_sized_from_the_bytes_present() {
+        assert_eq!(count_tlvs(&unhex(&TCP_MATCH[8..82])), 5);
+        assert_eq!(count_tlvs(&[0x80, 0, 0, 4, 0]), 0);
+        assert_eq!(count_tlvs(&[]), 0);
+        let m = Match::from_bytes(&unhex(TCP_MATCH)).unwrap();
+        assert_eq!(m.fields.capacity(), 5);
+    }
+
+    #[test]
+    fn builders_and_accessors() {
+        let mut m = Match::new();
+        assert!(m.is_empty());
+        m.push(OxmField::EthType(0x0806));
+        m.set(OxmField::EthType(0x0800));
+        m.set(OxmField::Reg(3, 7, None));
+        m.set(OxmField::TunnelId(42, None));
+        m.set(OxmField::Metadata(9, None));
+        m.set(OxmField::EthSrc(MacAddr([0, 0, 0, 0, 0, 1]), None));
+        m.set(OxmField::EthDst(MacAddr::BROADCAST, None));
+        m.set(OxmField::VlanVid(0x1005, None));
+        assert_eq!(m.len(), 7);
+        assert_eq!(m.eth_type(), Some(0x0800));
+        assert_eq!(m.reg(3), Some(7));
+        assert_eq!(m.reg(4), None);
+        assert_eq!(m.tunnel_id(), Some(42));
+        assert_eq!(m.metadata(), Some(9));
+        assert_eq!(m.eth_src(), Some(MacAddr([0, 0, 0, 0, 0, 1])));
+        assert_eq!(m.eth_dst(), Some(MacAddr::BROADCAST));
+        assert_eq!(m.vlan_vid(), Some(0x1005));
+        assert_eq!(m.remove(OxmId::EthType), Some(OxmField::EthType(0x0800)));
+        assert_eq!(m.eth_type(), None);
+        let collected: Match = m.iter().cloned().collect();
+        assert_eq!(collected, m);
+        assert_eq!((&m).into_iter().count(), 6);
+        assert_eq!(Match::from(vec![OxmField::IpProto(6)]).ip_proto(), Some(6));
+    }
+}

@@ -173,3 +173,249 @@ impl Match {
         self.check_prerequisites().is_ok()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::net::Ipv4Addr;
+
+    use super::*;
+    use crate::types::MacAddr;
+    use OxmField as F;
+
+    fn m(fields: &[OxmField]) -> Match {
+        Match {
+            fields: fields.to_vec(),
+        }
+    }
+
+    fn code(r: Result<(), DecodeError>) -> Option<BadMatchCode> {
+        match r.err()?.ofp_error() {
+            ErrorCode::BadMatch(c) => Some(c),
+            other => panic!("not a match error: {other:?}"),
+        }
+    }
+
+    const IP: F = F::EthType(ETH_TYPE_IP);
+    const IPV6: F = F::EthType(ETH_TYPE_IPV6);
+    const ARP: F = F::EthType(ETH_TYPE_ARP);
+
+    #[test]
+    fn prerequisites_met() {
+        let ok: &[&[OxmField]] = &[
+            &[],
+            &[
+                F::InPort(crate::PortNo(1)),
+                F::Reg(0, 1, None),
+                F::TunnelId(5, None),
+            ],
+            &[IP, F::Ipv4Src(Ipv4Addr::LOCALHOST, None)],
+            &[IP, F::IpProto(6), F::TcpDst(80, None)],
+            &[IPV6, F::IpProto(6), F::TcpSrc(80, None)],
+            &[IP, F::IpProto(17), F::UdpDst(53, None)],
+            &[IP, F::IpProto(132), F::SctpDst(1, None)],
+            &[IP, F::IpProto(1), F::Icmpv4Type(8), F::Icmpv4Code(0)],
+            &[IP, F::IpDscp(46), F::IpEcn(1)],
+            &[ARP, F::ArpOp(1), F::ArpSpa(Ipv4Addr::LOCALHOST, None)],
+            &[IPV6, F::Ipv6Flabel(1, None), F::Ipv6Exthdr(1, None)],
+            &[
+                IPV6,
+                F::IpProto(58),
+                F::Icmpv6Type(135),
+                F::Ipv6NdTarget("::1".parse().unwrap(), None),
+                F::Ipv6NdSll(MacAddr::ZERO, None),
+            ],
+            &[
+                IPV6,
+                F::IpProto(58),
+                F::Icmpv6Type(136),
+                F::Ipv6NdTll(MacAddr::ZERO, None),
+            ],
+            &[
+                F::EthType(ETH_TYPE_MPLS),
+                F::MplsLabel(5),
+                F::MplsTc(1),
+                F::MplsBos(1),
+            ],
+            &[F::EthType(ETH_TYPE_MPLS_MCAST), F::MplsLabel(5)],
+            &[F::EthType(ETH_TYPE_PBB), F::PbbIsid(5, None)],
+            &[F::VlanVid(0x1005, None), F::VlanPcp(3)],
+            &[F::VlanVid(0x1000, Some(0x1000)), F::VlanPcp(3)],
+            &[F::InPort(crate::PortNo(1)), F::InPhyPort(crate::PortNo(2))],
+        ];
+        for fields in ok {
+            assert_eq!(m(fields).validate(), Ok(()), "{fields:?}");
+            assert!(m(fields).prerequisites_met());
+        }
+    }
+
+    #[test]
+    fn missing_or_late_prerequisites() {
+        let bad: &[(&[OxmField], &str)] = &[
+            (&[F::Ipv4Src(Ipv4Addr::LOCALHOST, None)], "ip_src"),
+            (&[IPV6, F::Ipv4Dst(Ipv4Addr::LOCALHOST, None)], "ip_dst"),
+            (&[IP, F::TcpDst(80, None)], "tcp_dst"),
+            (&[IP, F::IpProto(17), F::TcpDst(80, None)], "tcp_dst"),
+            (&[F::IpProto(6), F::TcpDst(80, None)], "nw_proto"),
+            (&[ARP, F::IpProto(6)], "nw_proto"),
+            (&[IP, F::IpProto(6), F::UdpSrc(1, None)], "udp_src"),
+            (&[IP, F::IpProto(6), F::SctpSrc(1, None)], "sctp_src"),
+            (&[IP, F::IpProto(58), F::Icmpv4Type(1)], "icmp_type"),
+            (&[IP, F::ArpOp(1)], "arp_op"),
+            (
+                &[
+                    F::EthType(super::super::model::ETH_TYPE_RARP),
+                    F::ArpTha(MacAddr::ZERO, None),
+                ],
+                "arp_tha",
+            ),
+            (&[IP, F::Ipv6Src("::1".parse().unwrap(), None)], "ipv6_src"),
+            (&[IP, F::Ipv6Exthdr(1, None)], "ipv6_exthdr"),
+            (&[IPV6, F::IpProto(6), F::Icmpv6Code(0)], "icmpv6_code"),
+            (
+                &[
+                    IPV6,
+                    F::IpProto(58),
+                    F::Icmpv6Type(128),
+                    F::Ipv6NdTarget("::1".parse().unwrap(), None),
+                ],
+                "nd_target",
+            ),
+            (
+                &[
+                    IPV6,
+                    F::IpProto(58),
+                    F::Icmpv6Type(136),
+                    F::Ipv6NdSll(MacAddr::ZERO, None),
+                ],
+                "nd_sll",
+            ),
+            (
+                &[
+                    IPV6,
+                    F::IpProto(58),
+                    F::Icmpv6Type(135),
+                    F::Ipv6NdTll(MacAddr::ZERO, None),
+                ],
+                "nd_tll",
+            ),
+            (&[IP, F::MplsLabel(1)], "mpls_label"),
+            (&[F::MplsBos(1)], "mpls_bos"),
+            (
+                &[F::EthType(ETH_TYPE_MPLS), F::PbbIsid(1, None)],
+                "pbb_isid",
+            ),
+            (&[F::VlanPcp(1)], "vlan_pcp"),
+            (&[F::VlanVid(0, None), F::VlanPcp(1)], "vlan_pcp"),
+            (
+                &[F::VlanVid(0x0005, Some(0x0fff)), F::VlanPcp(1)],
+                "vlan_pcp",
+            ),
+            (&[F::InPhyPort(crate::PortNo(2))], "in_phy_port"),
+            // The spec wants prerequisites first, and Open vSwitch enforces it.
+            (&[F::TcpDst(80, None), IP, F::IpProto(6)], "tcp_dst"),
+            (&[F::VlanPcp(3), F::VlanVid(0x1005, None)], "vlan_pcp"),
+        ];
+        for (fields, name) in bad {
+            let e = m(fields).validate().unwrap_err();
+            assert_eq!(e, DecodeError::BadPrereq { field: name }, "{fields:?}");
+            assert_eq!(code(Err(e)), Some(BadMatchCode::BadPrereq));
+            assert!(!m(fields).prerequisites_met());
+        }
+    }
+
+    #[test]
+    fn duplicates() {
+        let e = m(&[IP, IP]).validate().unwrap_err();
+        assert_eq!(e, DecodeError::DupField { field: "eth_type" });
+        assert_eq!(code(Err(e)), Some(BadMatchCode::DupField));
+        let dup = [
+            F::Reg(1, 1, None),
+            F::Reg(2, 1, None),
+            F::Reg(1, 2, Some(3)),
+        ];
+        assert_eq!(
+            m(&dup).validate(),
+            Err(DecodeError::DupField { field: "reg1" })
+        );
+        let raw = |h: u32, p: &'static [u8]| {
+            F::Unknown(super::super::RawOxm {
+                header: h,
+                payload: bytes::Bytes::from_static(p),
+            })
+        };
+        // Two experimenters may use the same field number; one may not twice.
+        let a = raw(0xffff_0204, &[0, 0, 0, 1]);
+        let b = raw(0xffff_0204, &[0, 0, 0, 2]);
+        assert_eq!(m(&[a.clone(), b]).validate(), Ok(()));
+        assert_eq!(
+            m(&[a.clone(), a]).validate(),
+            Err(DecodeError::DupField {
+                field: "unknown_oxm"
+            })
+        );
+    }
+
+    #[test]
+    fn masks() {
+        // Open vSwitch masks transport ports and ND fields; OpenFlow 1.3 does not.
+        let cases = [
+            (
+                vec![IP, F::IpProto(6), F::TcpDst(0x50, Some(0xfff0))],
+                "tcp_dst",
+            ),
+            (
+                vec![
+                    IPV6,
+                    F::IpProto(58),
+                    F::Icmpv6Type(135),
+                    F::Ipv6NdSll(MacAddr::ZERO, Some(MacAddr::ZERO)),
+                ],
+                "nd_sll",
+            ),
+        ];
+        for (fields, name) in cases {
+            let e = m(&fields).validate().unwrap_err();
+            assert_eq!(e, DecodeError::BadMask { field: name });
+            assert_eq!(code(Err(e)), Some(BadMatchCode::BadMask));
+        }
+        // Value bits where the mask is zero: OFPBMC_BAD_WILDCARDS.
+        let e = m(&[
+            IP,
+            F::Ipv4Src(
+                Ipv4Addr::new(10, 0, 0, 1),
+                Some(Ipv4Addr::new(255, 0, 0, 0)),
+            ),
+        ])
+        .validate()
+        .unwrap_err();
+        assert_eq!(
+            e.ofp_error(),
+            ErrorCode::BadMatch(BadMatchCode::BadWildcards)
+        );
+        assert_eq!(
+            e,
+            DecodeError::BadValue {
+                field: "ip_src",
+                value: 1,
+                code: ErrorCode::BadMatch(BadMatchCode::BadWildcards)
+            }
+        );
+        for f in [
+            F::Metadata(3, Some(1)),
+            F::EthDst(MacAddr::BROADCAST, Some(MacAddr([1, 0, 0, 0, 0, 0]))),
+            F::Reg(0, 0x10, Some(0x0f)),
+            F::TunnelId(0x100, Some(0xff)),
+            F::VlanVid(0x1005, Some(0x1000)),
+        ] {
+            assert_eq!(
+                code(m(std::slice::from_ref(&f)).validate()),
+                Some(BadMatchCode::BadWildcards),
+                "{f:?}"
+            );
+        }
+        assert_eq!(
+            m(&[F::Metadata(1, Some(1)), F::Reg(0, 0x10, Some(0xf0))]).validate(),
+            Ok(())
+        );
+    }
+}

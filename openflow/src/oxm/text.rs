@@ -417,9 +417,10 @@ fn parse_port(s: &str) -> Option<PortNo> {
             _ => None,
         };
     }
+    // Names only: `PortNo`'s parser also takes hex numbers, which OVS does not.
     s.parse::<PortNo>()
         .ok()
-        .filter(|_| s.bytes().any(|b| b.is_ascii_alphabetic()))
+        .filter(|p| s.starts_with(|c: char| c.is_ascii_alphabetic()) && p.reserved_name().is_some())
 }
 
 /// Parses `value[/mask]` for a field of `n` bytes into big-endian value and mask bytes.
@@ -623,5 +624,112 @@ pub fn parse_ofctl_field(
             // Only VLAN fields are set, so no prerequisite can fail.
             Ok(Some(flow.to_fields().unwrap_or_default()))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(f: impl FnOnce(&mut String) -> fmt::Result) -> String {
+        let mut out = String::new();
+        f(&mut out).unwrap();
+        out
+    }
+
+    #[test]
+    fn ipv6_text_is_glibc_inet_ntop() {
+        for (a, text) in [
+            ("::", "::"),
+            ("::1", "::1"),
+            ("::1.2.3.4", "::1.2.3.4"),
+            ("::ffff:1.2.3.4", "::ffff:1.2.3.4"),
+            ("1:0:0:1::1", "1:0:0:1::1"),
+            ("1::1:0:0:1", "1::1:0:0:1"),
+            ("2001:db8::", "2001:db8::"),
+            ("fe80::1:0:0:0:1", "fe80:0:0:1::1"),
+            ("0:0:1::", "0:0:1::"),
+            ("::ffff:0:1", "::ffff:0.0.0.1"),
+            ("1:2:3:4:5:6:7:8", "1:2:3:4:5:6:7:8"),
+            ("1:0:2:3:4:5:6:7", "1:0:2:3:4:5:6:7"),
+        ] {
+            let a: Ipv6Addr = a.parse().unwrap();
+            assert_eq!(s(|w| fmt_ipv6(w, a)), text);
+        }
+        let a: Ipv6Addr = "2001:db8::".parse().unwrap();
+        let m = |t: &str| Some(t.parse::<Ipv6Addr>().unwrap());
+        assert_eq!(
+            s(|w| fmt_ipv6_masked(w, a, m("ffff:ffff::"))),
+            "2001:db8::/32"
+        );
+        assert_eq!(
+            s(|w| fmt_ipv6_masked(w, a, m("ffff:ffff::ff"))),
+            "2001:db8::/ffff:ffff::ff"
+        );
+        assert_eq!(s(|w| fmt_ipv6_masked(w, a, m("::"))), "2001:db8::/0");
+        assert_eq!(s(|w| fmt_ipv6_masked(w, a, None)), "2001:db8::");
+    }
+
+    #[test]
+    fn ipv4_masks_are_prefixes_when_they_can_be() {
+        let ip = Ipv4Addr::new(10, 0, 0, 0);
+        assert_eq!(
+            s(|w| fmt_ip_masked(w, ip, Ipv4Addr::new(255, 255, 255, 0))),
+            "10.0.0.0/24"
+        );
+        assert_eq!(
+            s(|w| fmt_ip_masked(w, ip, Ipv4Addr::new(255, 0, 255, 0))),
+            "10.0.0.0/255.0.255.0"
+        );
+        assert_eq!(s(|w| fmt_ip_masked(w, ip, Ipv4Addr::BROADCAST)), "10.0.0.0");
+        assert_eq!(
+            s(|w| fmt_ip_masked(w, ip, Ipv4Addr::UNSPECIFIED)),
+            "10.0.0.0/0"
+        );
+    }
+
+    #[test]
+    fn ports_print_as_ovs_maps_them() {
+        for (p, text) in [
+            (1, "1"),
+            (0xfffffffe, "LOCAL"),
+            (0xfffffffd, "CONTROLLER"),
+            (0xffffffff, "ANY"),
+            (0xfffffff7, "UNSET"),
+            (0xffffff00, "65280"),
+            (0xffffff05, "65285"),
+            (0xff00, "65280"),
+        ] {
+            assert_eq!(s(|w| fmt_port(w, PortNo(p))), text);
+        }
+        for (text, p) in [
+            ("1", Some(1)),
+            ("65280", Some(0xffffff00)),
+            ("65534", Some(0xfffffffe)),
+            ("4294967294", Some(0xfffffffe)),
+            ("local", Some(0xfffffffe)),
+            ("UNSET", Some(0xfffffff7)),
+            ("65536", None),
+            ("0x1", None),
+            ("-1", None),
+            ("eth0", None),
+        ] {
+            assert_eq!(parse_port(text).map(|p| p.0), p, "{text}");
+        }
+    }
+
+    #[test]
+    fn integers_parse_as_strtoull_and_hex_bytes() {
+        assert_eq!(parse_int("10", 1), Some(10));
+        assert_eq!(parse_int("010", 1), Some(8));
+        assert_eq!(parse_int("0", 1), Some(0));
+        assert_eq!(parse_int("0x00000000ff", 1), Some(255));
+        assert_eq!(parse_int("0x100", 1), None);
+        assert_eq!(parse_int("256", 1), None);
+        assert_eq!(parse_int("0xffffffffffffffff", 8), Some(u64::MAX.into()));
+        assert_eq!(parse_int("18446744073709551616", 8), None);
+        assert_eq!(parse_int("09", 1), None);
+        assert_eq!(parse_int("", 1), None);
+        assert_eq!(parse_int("0xg", 1), None);
     }
 }
