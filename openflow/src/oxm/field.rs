@@ -132,8 +132,6 @@ pub enum OxmId {
 /// What the table knows of a decoded field.
 #[derive(Clone, Copy)]
 pub(crate) struct Info {
-    pub class: u16,
-    pub field: u8,
     /// Size of the value (the mask has the same size).
     pub len: u8,
     /// Whether the field may carry a mask at all (OpenFlow or Open vSwitch allow it).
@@ -223,22 +221,66 @@ impl OxmId {
         }
     }
 
+    /// The field number of an OpenFlow-basic field (its index in `OPENFLOW_BASIC`).
+    const fn basic_number(self) -> Option<u8> {
+        Some(match self {
+            OxmId::InPort => 0,
+            OxmId::InPhyPort => 1,
+            OxmId::Metadata => 2,
+            OxmId::EthDst => 3,
+            OxmId::EthSrc => 4,
+            OxmId::EthType => 5,
+            OxmId::VlanVid => 6,
+            OxmId::VlanPcp => 7,
+            OxmId::IpDscp => 8,
+            OxmId::IpEcn => 9,
+            OxmId::IpProto => 10,
+            OxmId::Ipv4Src => 11,
+            OxmId::Ipv4Dst => 12,
+            OxmId::TcpSrc => 13,
+            OxmId::TcpDst => 14,
+            OxmId::UdpSrc => 15,
+            OxmId::UdpDst => 16,
+            OxmId::SctpSrc => 17,
+            OxmId::SctpDst => 18,
+            OxmId::Icmpv4Type => 19,
+            OxmId::Icmpv4Code => 20,
+            OxmId::ArpOp => 21,
+            OxmId::ArpSpa => 22,
+            OxmId::ArpTpa => 23,
+            OxmId::ArpSha => 24,
+            OxmId::ArpTha => 25,
+            OxmId::Ipv6Src => 26,
+            OxmId::Ipv6Dst => 27,
+            OxmId::Ipv6Flabel => 28,
+            OxmId::Icmpv6Type => 29,
+            OxmId::Icmpv6Code => 30,
+            OxmId::Ipv6NdTarget => 31,
+            OxmId::Ipv6NdSll => 32,
+            OxmId::Ipv6NdTll => 33,
+            OxmId::MplsLabel => 34,
+            OxmId::MplsTc => 35,
+            OxmId::MplsBos => 36,
+            OxmId::PbbIsid => 37,
+            OxmId::TunnelId => 38,
+            OxmId::Ipv6Exthdr => 39,
+            _ => return None,
+        })
+    }
+
     /// The table entry of a decoded field; `None` for unknown fields.
     pub(crate) fn info(self) -> Option<Info> {
-        let (class, field, len, maskable, spec_maskable, name) = match self {
-            OxmId::Reg(n) if n < 16 => (CLASS_NXM_1, n, 4, true, true, REG_NAMES[n as usize]),
+        let (len, maskable, spec_maskable, name) = match self {
+            OxmId::Reg(n) if n < 16 => (4, true, true, REG_NAMES[n as usize]),
             OxmId::Reg(_) | OxmId::Unknown { .. } => return None,
-            OxmId::TunIpv4Src => (CLASS_NXM_1, 31, 4, true, true, "tun_src"),
-            OxmId::TunIpv4Dst => (CLASS_NXM_1, 32, 4, true, true, "tun_dst"),
+            OxmId::TunIpv4Src => (4, true, true, "tun_src"),
+            OxmId::TunIpv4Dst => (4, true, true, "tun_dst"),
             id => {
-                let n = OPENFLOW_BASIC.iter().position(|e| e.0 == id)?;
-                let (_, len, maskable, spec, name) = OPENFLOW_BASIC[n];
-                (CLASS_OPENFLOW_BASIC, n as u8, len, maskable, spec, name)
+                let (_, len, maskable, spec, name) = OPENFLOW_BASIC[id.basic_number()? as usize];
+                (len, maskable, spec, name)
             }
         };
         Some(Info {
-            class,
-            field,
             len,
             maskable,
             spec_maskable,
@@ -458,22 +500,68 @@ impl OxmField {
 
     /// The 32-bit OXM header this field is emitted with.
     pub fn header(&self) -> u32 {
-        if let OxmField::Unknown(raw) = self {
-            return raw.header;
+        use OxmField as F;
+        // One match straight to the header: this runs for every field of every FLOW_MOD.
+        const fn b(field: u8, len: u8) -> u32 {
+            oxm_header(CLASS_OPENFLOW_BASIC, field, false, len)
         }
-        match self.id().info() {
-            Some(i) => {
-                let hm = self.has_mask();
-                oxm_header(i.class, i.field, hm, i.len << hm as u8)
+        const fn nx(field: u8) -> u32 {
+            oxm_header(CLASS_NXM_1, field, false, 4)
+        }
+        /// Sets the has-mask bit and doubles the length when masked.
+        fn m<T>(h: u32, mask: &Option<T>) -> u32 {
+            if mask.is_some() {
+                (h | 0x100) + (h & 0xff)
+            } else {
+                h
             }
-            // Only a register index past 15 gets here; it is emitted as the NXM field it
-            // names, so that nothing is lost.
-            None => match self {
-                OxmField::Reg(n, _, m) => {
-                    oxm_header(CLASS_NXM_1, *n, m.is_some(), 4 << m.is_some() as u8)
-                }
-                _ => 0,
-            },
+        }
+        match self {
+            F::InPort(_) => b(0, 4),
+            F::InPhyPort(_) => b(1, 4),
+            F::Metadata(_, x) => m(b(2, 8), x),
+            F::EthDst(_, x) => m(b(3, 6), x),
+            F::EthSrc(_, x) => m(b(4, 6), x),
+            F::EthType(_) => b(5, 2),
+            F::VlanVid(_, x) => m(b(6, 2), x),
+            F::VlanPcp(_) => b(7, 1),
+            F::IpDscp(_) => b(8, 1),
+            F::IpEcn(_) => b(9, 1),
+            F::IpProto(_) => b(10, 1),
+            F::Ipv4Src(_, x) => m(b(11, 4), x),
+            F::Ipv4Dst(_, x) => m(b(12, 4), x),
+            F::TcpSrc(_, x) => m(b(13, 2), x),
+            F::TcpDst(_, x) => m(b(14, 2), x),
+            F::UdpSrc(_, x) => m(b(15, 2), x),
+            F::UdpDst(_, x) => m(b(16, 2), x),
+            F::SctpSrc(_, x) => m(b(17, 2), x),
+            F::SctpDst(_, x) => m(b(18, 2), x),
+            F::Icmpv4Type(_) => b(19, 1),
+            F::Icmpv4Code(_) => b(20, 1),
+            F::ArpOp(_) => b(21, 2),
+            F::ArpSpa(_, x) => m(b(22, 4), x),
+            F::ArpTpa(_, x) => m(b(23, 4), x),
+            F::ArpSha(_, x) => m(b(24, 6), x),
+            F::ArpTha(_, x) => m(b(25, 6), x),
+            F::Ipv6Src(_, x) => m(b(26, 16), x),
+            F::Ipv6Dst(_, x) => m(b(27, 16), x),
+            F::Ipv6Flabel(_, x) => m(b(28, 4), x),
+            F::Icmpv6Type(_) => b(29, 1),
+            F::Icmpv6Code(_) => b(30, 1),
+            F::Ipv6NdTarget(_, x) => m(b(31, 16), x),
+            F::Ipv6NdSll(_, x) => m(b(32, 6), x),
+            F::Ipv6NdTll(_, x) => m(b(33, 6), x),
+            F::MplsLabel(_) => b(34, 4),
+            F::MplsTc(_) => b(35, 1),
+            F::MplsBos(_) => b(36, 1),
+            F::PbbIsid(_, x) => m(b(37, 3), x),
+            F::TunnelId(_, x) => m(b(38, 8), x),
+            F::Ipv6Exthdr(_, x) => m(b(39, 2), x),
+            F::TunIpv4Src(_, x) => m(nx(31), x),
+            F::TunIpv4Dst(_, x) => m(nx(32), x),
+            // An index past 15 is emitted as the NXM field it names, so nothing is lost.
+            F::Reg(n, _, x) => m(nx(*n), x),
+            F::Unknown(raw) => raw.header,
         }
     }
 
@@ -884,8 +972,8 @@ mod tests {
         // OpenFlow 1.3 defines 40 basic fields, 0 to 39; 40 and up are later versions'.
         for n in 0..40u8 {
             let id = OxmId::from_header(oxm_header(CLASS_OPENFLOW_BASIC, n, false, 0), &[]);
-            let info = id.info().unwrap();
-            assert_eq!((info.class, info.field), (CLASS_OPENFLOW_BASIC, n));
+            assert_eq!(id.basic_number(), Some(n));
+            assert!(id.info().is_some());
         }
         let id = OxmId::from_header(oxm_header(CLASS_OPENFLOW_BASIC, 40, false, 0), &[]);
         assert!(id.info().is_none());

@@ -629,3 +629,70 @@ mod wire_tests {
         assert_eq!(Match::from(vec![OxmField::IpProto(6)]).ip_proto(), Some(6));
     }
 }
+
+#[cfg(test)]
+mod proptests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// TLV-shaped bytes: mostly known headers with fitting or slightly wrong lengths.
+    fn tlv() -> impl Strategy<Value = Vec<u8>> {
+        (
+            prop_oneof![Just(0x8000u16), Just(0x0001), Just(0xffff), any::<u16>()],
+            0u8..45,
+            any::<bool>(),
+            0usize..40,
+            any::<bool>(),
+        )
+            .prop_flat_map(|(class, field, hm, len, fit)| {
+                let id = OxmId::from_header(oxm_header(class, field, hm, 0), &[]);
+                let len = match id.info() {
+                    Some(i) if fit => (i.len as usize) << hm as usize,
+                    _ => len,
+                };
+                proptest::collection::vec(any::<u8>(), len).prop_map(move |payload| {
+                    let mut v = oxm_header(class, field, hm, len as u8)
+                        .to_be_bytes()
+                        .to_vec();
+                    v.extend(payload);
+                    v
+                })
+            })
+    }
+
+    proptest! {
+        #[test]
+        fn any_bytes_decode_without_panic(body in proptest::collection::vec(any::<u8>(), 0..96)) {
+            let mut frame = vec![0, 1];
+            frame.extend(((body.len() + 4) as u16).to_be_bytes());
+            frame.extend(&body);
+            frame.resize(pad8(frame.len()), 0);
+            let _ = Match::from_bytes(&Bytes::from(body.clone()));
+            if let Ok(m) = Match::from_bytes(&Bytes::from(frame.clone())) {
+                prop_assert_eq!(m.to_bytes(), Bytes::from(frame));
+                let _ = m.to_string();
+                let _ = m.validate();
+            }
+        }
+
+        #[test]
+        fn decoded_tlvs_round_trip(tlvs in proptest::collection::vec(tlv(), 0..6)) {
+            let body: Vec<u8> = tlvs.concat();
+            let mut frame = vec![0, 1];
+            frame.extend(((body.len() + 4) as u16).to_be_bytes());
+            frame.extend(&body);
+            frame.resize(pad8(frame.len()), 0);
+            let frame = Bytes::from(frame);
+            if let Ok(m) = Match::from_bytes(&frame) {
+                prop_assert_eq!(m.wire_len(), frame.len());
+                prop_assert_eq!(m.to_bytes(), frame);
+                let text = m.to_string();
+                // Text that reads back gives a match that prints the same.
+                if let Ok(again) = Match::from_ofctl(&text) {
+                    prop_assert_eq!(again.to_string(), text);
+                }
+            }
+        }
+    }
+}
