@@ -9,13 +9,25 @@
 //! duplicate fields or missing prerequisites are not decode errors; [`Match::validate`]
 //! applies the spec's rules when asked. The text forms follow Open vSwitch: `Display` prints
 //! a match as `ovs-ofctl` does, and [`Match::from_ofctl`] reads its flow syntax, both through
-//! OVS's own model of a match (`model.rs`) so that names, order and masks come out alike.
+//! OVS's own model of a match so that names, order and masks come out alike.
+//!
+//! - `field.rs`: which fields exist (classes, numbers, sizes, names, maskability);
+//! - `tlv.rs`: one TLV's wire form;
+//! - `prereq.rs`: the spec's rules ([`Match::validate`]);
+//! - `model.rs`: the match as OVS holds it, read from and written back to fields;
+//! - `show.rs`: that model printed as `ovs-ofctl` prints it;
+//! - `text.rs`: value formats and `ovs-ofctl` key parsing;
+//! - `tests.rs`: our text and bytes against Open vSwitch's, recorded from `ovs-ofctl`.
+//!
+//! Build matches in prerequisite order (Ethernet type, then IP protocol, then ports), as the
+//! spec and Open vSwitch want, or let [`Match::from_ofctl_fields`] order them.
 
 mod field;
 mod model;
 mod prereq;
 mod show;
 mod text;
+mod tlv;
 
 use core::fmt;
 use std::net::{Ipv4Addr, Ipv6Addr};

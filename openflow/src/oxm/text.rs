@@ -4,8 +4,9 @@
 use core::fmt::{self, Write};
 use std::net::{Ipv4Addr, Ipv6Addr};
 
-use super::field::{OxmId, decode_known};
+use super::field::OxmId;
 use super::model::{self, Flow};
+use super::tlv::decode_known;
 use super::{OxmField, RawOxm};
 use crate::text::SyntaxError;
 use crate::types::{MacAddr, PortNo};
