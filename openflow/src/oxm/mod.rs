@@ -142,7 +142,8 @@ pub enum OxmField {
 /// An OXM TLV this crate does not decode: its 32-bit header and its payload.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct RawOxm {
-    /// The OXM header (class, field, has-mask bit, payload length).
+    /// The OXM header (class, field, has-mask bit, payload length); its low byte must equal
+    /// `payload.len()` for the TLV to be well formed, as it always is after a parse.
     pub header: u32,
     /// The payload, value then mask (experimenter fields include their experimenter id).
     pub payload: Bytes,

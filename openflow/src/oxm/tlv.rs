@@ -342,7 +342,8 @@ pub(crate) fn decode_known(id: OxmId, p: &[u8], hm: bool, n: usize) -> OxmField 
             let (v, m) = vm(p, hm, n);
             F::Reg(r, v, m)
         }
-        // `info()` is `None` for these, so the caller never gets here with them.
+        // Callers only pass ids whose `info()` is `Some`, which these never are; an empty raw
+        // field is a harmless answer that cannot panic.
         I::Unknown { .. } => F::Unknown(RawOxm {
             header: 0,
             payload: bytes::Bytes::new(),
