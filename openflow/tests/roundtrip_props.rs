@@ -14,6 +14,7 @@ use openflow::{Body, Message, Wire};
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
 
+use strategies::oxm;
 use strategies::simple as s;
 use strategies::*;
 
@@ -144,4 +145,23 @@ wire_props! {
     check_shown queue_stats_request => s::queue_stats_request();
     check_shown queue_stats => s::queue_stats();
     check_shown desc => s::desc();
+}
+
+wire_props! {
+    check_shown oxm_field => oxm::oxm_field();
+    check_shown oxm_unknown_field => oxm::raw_oxm().prop_map(openflow::OxmField::Unknown);
+    check_shown oxm_set_field_value => oxm::set_field();
+    check_shown match_lenient => oxm::lenient_match();
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// A legal match round-trips, and the match module's own validation agrees it is legal
+    /// (a disagreement is a bug in one of the two).
+    #[test]
+    fn match_legal(m in oxm::legal_match()) {
+        check_shown(&m)?;
+        prop_assert_eq!(m.validate(), Ok(()), "{:?}", m);
+    }
 }
