@@ -686,3 +686,50 @@ fn ofctl_instruction_errors_match_ovs() {
         assert_eq!(err.message, message, "{text}");
     }
 }
+
+/// An instruction TLV that reaches every decoder, with action TLVs inside.
+fn instruction_tlv() -> impl proptest::strategy::Strategy<Value = Vec<u8>> {
+    use proptest::prelude::*;
+    let types = prop_oneof![
+        proptest::sample::select(vec![1u16, 2, 3, 4, 5, 6, 0xffff]),
+        any::<u16>(),
+    ];
+    (
+        types,
+        proptest::collection::vec(crate::action::tests::action_tlv(), 0..3),
+        proptest::collection::vec(any::<u8>(), 4..28),
+        any::<bool>(),
+    )
+        .prop_map(|(ty, actions, mut raw, nested)| {
+            let mut body = if nested && (ty == 3 || ty == 4) {
+                let mut b = vec![0; 4];
+                b.extend(actions.concat());
+                b
+            } else {
+                raw.resize(raw.len().div_ceil(8) * 8 + 4, 0);
+                raw
+            };
+            body.truncate(0xfff0);
+            let mut tlv = ty.to_be_bytes().to_vec();
+            tlv.extend(((body.len() + 4) as u16).to_be_bytes());
+            tlv.extend(body);
+            tlv
+        })
+}
+
+proptest::proptest! {
+    #[test]
+    fn parsed_instructions_re_emit_to_an_equal_parse(
+        tlvs in proptest::collection::vec(instruction_tlv(), 0..4),
+    ) {
+        let bytes = Bytes::from(tlvs.concat());
+        if let Ok(list) = parse_instructions(Src::new(&bytes), &bytes) {
+            let mut again = BytesMut::new();
+            emit_instructions(&list, &mut again);
+            proptest::prop_assert_eq!(again.len(), instructions_len(&list));
+            let again = again.freeze();
+            proptest::prop_assert_eq!(parse_instructions(Src::new(&again), &again).unwrap(), list.clone());
+            let _ = InstructionsText(&list).to_string();
+        }
+    }
+}
