@@ -130,6 +130,36 @@ const OFCTL_FLOWS: &[(FlowModCommand, &str, &str, &str)] = &[
         "OFPT_FLOW_MOD (OF1.3) (xid=0x2): ADD priority=3 actions=drop",
     ),
     (
+        FlowModCommand::Add,
+        "tcp,actions=mod_tp_dst:8080,output:1",
+        "040e006800000002000000000000000000000000000000000000000000008000ffffffffffffffffffffffff000000000001000f80000a02080080001401060000040028000000000019001080001c021f9000000000000000000010000000010000000000000000",
+        "OFPT_FLOW_MOD (OF1.3) (xid=0x2): ADD tcp actions=set_field:8080->tcp_dst,output:1",
+    ),
+    (
+        FlowModCommand::Add,
+        "dl_vlan=5,actions=mod_vlan_vid:7,output:1",
+        "040e006800000002000000000000000000000000000000000000000000008000ffffffffffffffffffffffff000000000001000a80000c02100500000000000000040028000000000019001080000c02100700000000000000000010000000010000000000000000",
+        "OFPT_FLOW_MOD (OF1.3) (xid=0x2): ADD dl_vlan=5 actions=set_field:4103->vlan_vid,output:1",
+    ),
+    (
+        FlowModCommand::Add,
+        "in_port=2,actions=mod_vlan_vid:7,output:1",
+        "040e007000000002000000000000000000000000000000000000000000008000ffffffffffffffffffffffff000000000001000c800000040000000200000000000400300000000000110008810000000019001080000c02100700000000000000000010000000010000000000000000",
+        "OFPT_FLOW_MOD (OF1.3) (xid=0x2): ADD in_port=2 actions=push_vlan:0x8100,set_field:4103->vlan_vid,output:1",
+    ),
+    (
+        FlowModCommand::Add,
+        "priority=1,actions=clear_actions,write_actions(output:1)",
+        "040e005800000002000000000000000000000000000000000000000000000001ffffffffffffffffffffffff0000000000010004000000000005000800000000000300180000000000000010000000010000000000000000",
+        "OFPT_FLOW_MOD (OF1.3) (xid=0x2): ADD priority=1 actions=clear_actions,write_actions(output:1)",
+    ),
+    (
+        FlowModCommand::Add,
+        "table=3,priority=4,reg0=0x5,tun_id=0x10,actions=meter:1,output:2",
+        "040e006800000002000000000000000000000000000000000300000000000004ffffffffffffffffffffffff000000000001001880004c08000000000000001000010004000000050006000800000001000400180000000000000010000000020000000000000000",
+        "OFPT_FLOW_MOD (OF1.3) (xid=0x2): ADD table:3 priority=4,reg0=0x5,tun_id=0x10 actions=meter:1,output:2",
+    ),
+    (
         FlowModCommand::Modify,
         "priority=10,tcp,actions=output:5",
         "040e00580000000200000000000000000000000000000000000100000000000affffffffffffffffffffffff000000000001000f80000a020800800014010600000400180000000000000010000000050000000000000000",

@@ -3,7 +3,7 @@
 
 use core::str::FromStr;
 
-use crate::instruction::parse_ofctl_instructions;
+use crate::instruction::parse_ofctl_instructions_for;
 use crate::oxm::parse_ofctl_field;
 use crate::text::{SyntaxError, split_items};
 use crate::types::{BufferId, Cookie, GroupId, PortNo, TableId};
@@ -243,7 +243,7 @@ impl FlowMod {
         };
         fm.buffer_id = BufferId::NO_BUFFER;
         if let Some(a) = actions_text {
-            fm.instructions = parse_ofctl_instructions(a)?;
+            fm.instructions = parse_ofctl_instructions_for(a, &fm.match_)?;
         }
         Ok(fm)
     }
