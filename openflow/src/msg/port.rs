@@ -929,4 +929,32 @@ mod tests {
         one.port_no = PortNo(1);
         assert!(one.to_string().starts_with("  port  1: rx pkts=1,"));
     }
+
+    proptest::proptest! {
+        #[test]
+        fn arbitrary_bytes_never_panic(body in proptest::collection::vec(0u8..=255, 0..130)) {
+            let b = Bytes::from(body);
+            if let Ok(ps) = PortStatus::from_bytes(&b) {
+                let _ = ps.to_string();
+                proptest::prop_assert_eq!(ps.to_bytes().len(), ps.wire_len());
+                // Padding aside, what was parsed is emitted unchanged, except for names that
+                // are not UTF-8 or that fill the field with no NUL (the name is a `String`
+                // that always ends with a NUL on the wire).
+                if ps.desc.name.is_ascii() && ps.desc.name.len() < PORT_NAME_LEN {
+                    proptest::prop_assert_eq!(PortStatus::from_bytes(&ps.to_bytes()).unwrap(), ps);
+                }
+            }
+            if let Ok(pm) = PortMod::from_bytes(&b) {
+                let _ = pm.to_string();
+                proptest::prop_assert_eq!(PortMod::from_bytes(&pm.to_bytes()).unwrap(), pm);
+            }
+            if let Ok(s) = PortStats::from_bytes(&b) {
+                let _ = s.to_string();
+                proptest::prop_assert_eq!(PortStats::from_bytes(&s.to_bytes()).unwrap(), s);
+            }
+            if let Ok(ports) = crate::wire::many_all::<Port>(Src::new(&b), &b) {
+                let _ = PortDescList(&ports).to_string();
+            }
+        }
+    }
 }

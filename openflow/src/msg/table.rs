@@ -301,4 +301,21 @@ mod tests {
     active=5, lookup=0, matched=0"
         );
     }
+
+    proptest::proptest! {
+        #[test]
+        fn arbitrary_records_round_trip(body in proptest::collection::vec(0u8..=255, 0..100)) {
+            let b = Bytes::from(body);
+            if let Ok(tm) = TableMod::from_bytes(&b) {
+                let _ = tm.to_string();
+                proptest::prop_assert_eq!(TableMod::from_bytes(&tm.to_bytes()).unwrap(), tm);
+            }
+            if let Ok(ts) = crate::wire::many_all::<TableStats>(Src::new(&b), &b) {
+                let _ = TableStatsList(&ts).to_string();
+                let mut out = BytesMut::new();
+                crate::wire::emit_all(&ts, &mut out);
+                proptest::prop_assert_eq!(crate::wire::many_all::<TableStats>(Src::detached(), &out).unwrap(), ts);
+            }
+        }
+    }
 }

@@ -267,3 +267,16 @@ fn tcp_flag_names() {
         "fin|syn|rst|psh|ack|urg|ece|cwr|ns|[200]|[400]|[800]"
     );
 }
+
+proptest::proptest! {
+    #[test]
+    fn arbitrary_frames_never_panic(frame in proptest::collection::vec(0u8..=255, 0..120), ty in 0usize..5) {
+        // Steer some frames into the IPv4, IPv6, ARP and VLAN paths.
+        let mut frame = frame;
+        let types = [0x0800u16, 0x86dd, 0x0806, 0x8100, 0x8847];
+        if frame.len() >= 14 {
+            frame[12..14].copy_from_slice(&types[ty].to_be_bytes());
+        }
+        let _ = PacketSummary(&frame).to_string();
+    }
+}
