@@ -1,4 +1,5 @@
-
+//! Port tests: golden bytes from OVS `tests/ofp-print.at` or built by hand, every text
+//! checked with `ovs-ofctl ofp-print`.
 use super::*;
 use crate::errcode::{BadRequestCode, ErrorCode};
 use bytes::Bytes;
