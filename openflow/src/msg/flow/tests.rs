@@ -644,3 +644,36 @@ fn aggregate_stats_wire_and_text() {
     let e = AggregateStats::from_bytes(&b.slice(..20)).unwrap_err();
     assert_eq!(e.ofp_error(), BAD_LEN);
 }
+
+proptest::proptest! {
+    #[test]
+    fn arbitrary_flow_bodies_never_panic(tail in proptest::collection::vec(0u8..=255, 0..120), cut in 0usize..200) {
+        // A valid fixed part and match keep the parser busy past the header.
+        let frame = unhex(FLOW_MOD);
+        let mut body = frame.slice(8..).to_vec();
+        body.truncate(cut.min(body.len()));
+        body.extend_from_slice(&tail);
+        let b = Bytes::from(body);
+        if let Ok(fm) = FlowMod::from_bytes(&b) {
+            let _ = fm.to_string();
+            proptest::prop_assert_eq!(FlowMod::from_bytes(&fm.to_bytes()).unwrap(), fm);
+        }
+        if let Ok(fr) = FlowRemoved::from_bytes(&b) {
+            let _ = fr.to_string();
+            proptest::prop_assert_eq!(FlowRemoved::from_bytes(&fr.to_bytes()).unwrap(), fr);
+        }
+        if let Ok(r) = FlowStatsRequest::from_bytes(&b) {
+            let _ = r.to_string();
+            proptest::prop_assert_eq!(FlowStatsRequest::from_bytes(&r.to_bytes()).unwrap(), r);
+        }
+        if let Ok(stats) = crate::wire::many_all::<FlowStats>(Src::new(&b), &b) {
+            let _ = FlowStatsList(&stats).to_string();
+        }
+    }
+
+    #[test]
+    fn arbitrary_flow_text_never_panics(text in "[a-z_=,:/0-9.()x -]{0,60}") {
+        let _ = FlowMod::from_ofctl(&text, FlowModCommand::Add);
+        let _ = FlowMod::from_ofctl(&text, FlowModCommand::Delete);
+    }
+}

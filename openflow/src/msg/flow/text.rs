@@ -4,7 +4,7 @@
 use core::str::FromStr;
 
 use crate::instruction::parse_ofctl_instructions_for;
-use crate::oxm::parse_ofctl_field;
+use crate::oxm::{Match, OxmField, parse_ofctl_field};
 use crate::text::{SyntaxError, split_items};
 use crate::types::{BufferId, Cookie, GroupId, PortNo, TableId};
 
@@ -134,6 +134,7 @@ impl FlowMod {
         let mut new_cookie: Option<u64> = None;
         let mut cookie = 0u64;
         let mut cookie_mask = 0u64;
+        let mut fields: Vec<OxmField> = Vec::new();
 
         for (name, value) in split_items(match_text, &['=', ':'])? {
             let value_or_empty = value.unwrap_or("");
@@ -152,8 +153,8 @@ impl FlowMod {
             if name == "no_readonly_table" || name == "allow_hidden_fields" {
                 continue;
             }
-            if let Some(fields) = parse_ofctl_field(name, value)? {
-                fm.match_.fields.extend(fields);
+            if let Some(f) = parse_ofctl_field(name, value)? {
+                fields.extend(f);
                 continue;
             }
             let v = value_or_empty;
@@ -222,6 +223,9 @@ impl FlowMod {
                 _ => return Err(SyntaxError::new(format!("unknown keyword {name}"))),
             }
         }
+
+        // Settled and ordered as OVS does, so that the bytes equal what ovs-ofctl sends.
+        fm.match_ = Match::from_ofctl_fields(&fields)?;
 
         // OpenFlow 1.3 carries one cookie: an add sets it; modifies and deletes match on it
         // (OVS drops an unmasked cookie on a modify, having nowhere to put it).

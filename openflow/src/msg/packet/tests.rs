@@ -261,3 +261,21 @@ fn reasons_have_ovs_names() {
     assert_eq!(PacketInReason::from_raw(5).to_string(), "packet_out");
     assert_eq!(PacketInReason::from_raw(6).to_string(), "6");
 }
+
+proptest::proptest! {
+    #[test]
+    fn arbitrary_packet_bodies_never_panic(tail in proptest::collection::vec(0u8..=255, 0..120), cut in 0usize..60) {
+        let mut body = packet_in_frame().slice(8..).to_vec();
+        body.truncate(cut.min(body.len()));
+        body.extend_from_slice(&tail);
+        let b = Bytes::from(body);
+        if let Ok(pi) = PacketIn::from_bytes(&b) {
+            let _ = pi.to_string();
+            proptest::prop_assert_eq!(PacketIn::from_bytes(&pi.to_bytes()).unwrap(), pi);
+        }
+        if let Ok(po) = PacketOut::from_bytes(&b) {
+            let _ = po.to_string();
+            proptest::prop_assert_eq!(PacketOut::from_bytes(&po.to_bytes()).unwrap(), po);
+        }
+    }
+}
