@@ -14,9 +14,9 @@ use openflow::{Body, Message, Wire};
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
 
-use strategies::oxm;
 use strategies::simple as s;
 use strategies::*;
+use strategies::{action as act, flow, oxm};
 
 /// Cases per property.
 const CASES: u32 = 256;
@@ -107,6 +107,13 @@ message_props! {
     msg_queue_get_config_request =>
         s::queue_get_config_request().prop_map(Body::QueueGetConfigRequest);
     msg_queue_get_config_reply => s::queue_get_config_reply().prop_map(Body::QueueGetConfigReply);
+    msg_flow_mod => flow::flow_mod().prop_map(Body::FlowMod);
+    msg_flow_removed => flow::flow_removed().prop_map(Body::FlowRemoved);
+    msg_packet_in => flow::packet_in().prop_map(Body::PacketIn);
+    msg_packet_out => flow::packet_out().prop_map(Body::PacketOut);
+    msg_port_status => flow::port_status().prop_map(Body::PortStatus);
+    msg_port_mod => flow::port_mod().prop_map(Body::PortMod);
+    msg_table_mod => flow::table_mod().prop_map(Body::TableMod);
 }
 
 proptest! {
@@ -164,4 +171,25 @@ proptest! {
         check_shown(&m)?;
         prop_assert_eq!(m.validate(), Ok(()), "{:?}", m);
     }
+}
+
+wire_props! {
+    check_shown action => act::action();
+    check_shown instruction => act::instruction();
+    check_shown apply_actions_list => act::action_list().prop_map(openflow::Instruction::ApplyActions);
+    check_shown write_actions_set => act::action_set().prop_map(openflow::Instruction::WriteActions);
+    check_shown flow_mod => flow::flow_mod();
+    check_shown flow_removed => flow::flow_removed();
+    check_shown packet_in => flow::packet_in();
+    check_shown packet_out => flow::packet_out();
+    check_shown port_desc => flow::port_desc();
+    check_shown port_status => flow::port_status();
+    check_shown port_mod => flow::port_mod();
+    check_shown table_mod => flow::table_mod();
+    check_shown flow_stats_request => flow::flow_stats_request();
+    check_shown flow_stats => flow::flow_stats();
+    check_shown aggregate_stats => flow::aggregate_stats();
+    check_shown table_stats => flow::table_stats();
+    check_shown port_stats_request => flow::port_stats_request();
+    check_shown port_stats => flow::port_stats();
 }

@@ -11,6 +11,7 @@
 #![allow(dead_code)]
 
 pub mod action;
+pub mod flow;
 pub mod oxm;
 pub mod simple;
 
@@ -72,14 +73,37 @@ pub fn unknown_body() -> impl Strategy<Value = Body> + Clone {
 
 /// Any body of any message type.
 pub fn any_body() -> BoxedStrategy<Body> {
-    prop_oneof![empty_body(), unknown_body(), simple::any_simple_body(),].boxed()
+    prop_oneof![
+        1 => empty_body(),
+        1 => unknown_body(),
+        6 => simple::any_simple_body(),
+        6 => flow_family_body(),
+    ]
+    .boxed()
 }
 
-/// A message OVS accepts inside a bundle.
-// TODO(prop): flow, group and port mods and packet-outs once their modules land; until
-// then any leaf message stands in.
+/// A message OVS accepts inside a bundle: a flow, group or port mod, or a packet-out.
+// TODO(prop): group mods once their module lands.
 pub fn bundlable_message() -> impl Strategy<Value = Message> {
-    message(simple::leaf_body())
+    message(prop_oneof![
+        flow::flow_mod().prop_map(Body::FlowMod),
+        flow::port_mod().prop_map(Body::PortMod),
+        flow::packet_out().prop_map(Body::PacketOut),
+    ])
+}
+
+/// Bodies of the flow, packet, port and table messages.
+pub fn flow_family_body() -> BoxedStrategy<Body> {
+    prop_oneof![
+        flow::flow_mod().prop_map(Body::FlowMod),
+        flow::flow_removed().prop_map(Body::FlowRemoved),
+        flow::packet_in().prop_map(Body::PacketIn),
+        flow::packet_out().prop_map(Body::PacketOut),
+        flow::port_status().prop_map(Body::PortStatus),
+        flow::port_mod().prop_map(Body::PortMod),
+        flow::table_mod().prop_map(Body::TableMod),
+    ]
+    .boxed()
 }
 
 /// Any message.

@@ -26,7 +26,7 @@ fn masked(width: u32) -> impl Strategy<Value = (u64, Option<u64>)> + Clone {
     };
     let mask = prop_oneof![
         // A prefix mask, as CIDR notation gives.
-        (0..=width).prop_map(move |n| if n == 0 { 0 } else { max & !(max >> n) }),
+        (0..=width).prop_map(move |n| max & !max.checked_shr(n).unwrap_or(0)),
         any::<u64>().prop_map(move |m| m & max),
     ];
     (any::<u64>(), of(mask)).prop_map(move |(v, m)| {
