@@ -1,6 +1,7 @@
 //! Strategies for flows, packets, ports and tables: flow-mod, flow-removed, packet-in,
 //! packet-out, port status and port-mod, table-mod, and their multipart bodies.
 
+use bytes::Bytes;
 use openflow::msg::{
     AggregateStats, FlowMod, FlowModCommand, FlowModFlags, FlowRemoved, FlowRemovedReason,
     FlowStats, FlowStatsRequest, PacketIn, PacketInReason, PacketOut, Port, PortConfig,
@@ -22,6 +23,11 @@ pub fn table_id() -> impl Strategy<Value = TableId> + Clone {
 /// A buffer id: none most of the time, as OVS sends.
 pub fn buffer_id() -> impl Strategy<Value = BufferId> + Clone {
     prop_oneof![3 => Just(BufferId::NO_BUFFER), 1 => (0u32..0xffff_ffff).prop_map(BufferId)]
+}
+
+/// A port that exists on a switch: a physical port or the local one.
+pub fn switch_port() -> impl Strategy<Value = PortNo> + Clone {
+    prop_oneof![9 => (1..=PortNo::MAX.0).prop_map(PortNo), 1 => Just(PortNo::LOCAL)]
 }
 
 fn cookie() -> impl Strategy<Value = Cookie> + Clone {
@@ -129,16 +135,74 @@ pub fn flow_removed() -> impl Strategy<Value = FlowRemoved> {
         )
 }
 
+/// Packet data: an Ethernet frame whose headers (VLAN tags, IPv4, IPv6, ARP, MPLS, and a
+/// transport protocol) are plausible and whose remaining bytes are random, or plain random
+/// bytes; `Display` dissects it the way OVS does.
+pub fn packet_data() -> impl Strategy<Value = Bytes> {
+    let l3 = prop_oneof![
+        // IPv4 with a 20-byte header.
+        (
+            any::<[u8; 12]>(),
+            prop::sample::select(vec![1u8, 6, 17, 132, 47]),
+            any::<u16>()
+        )
+            .prop_map(|(addrs, proto, frag)| {
+                let mut h = vec![0x08, 0x00, 0x45, 0, 0, 60, 0, 1];
+                h.extend_from_slice(&(frag & 0x3fff).to_be_bytes());
+                h.extend_from_slice(&[64, proto, 0, 0]);
+                h.extend_from_slice(&addrs[..8]);
+                h
+            }),
+        // IPv6.
+        (
+            any::<[u8; 32]>(),
+            prop::sample::select(vec![6u8, 17, 58, 132, 44, 0])
+        )
+            .prop_map(|(addrs, next)| {
+                let mut h = vec![0x86, 0xdd, 0x60, 0, 0, 0, 0, 40, next, 64];
+                h.extend_from_slice(&addrs);
+                h
+            }),
+        // ARP for IPv4 over Ethernet.
+        (1u8..3).prop_map(|op| vec![0x08, 0x06, 0, 1, 0x08, 0, 6, 4, 0, op]),
+        // One MPLS label.
+        any::<[u8; 4]>().prop_map(|lse| {
+            let mut h = vec![0x88, 0x47];
+            h.extend_from_slice(&lse);
+            h
+        }),
+        any::<u16>().prop_map(|t| t.to_be_bytes().to_vec()),
+    ];
+    let frame = (
+        any::<[u8; 12]>(),
+        prop::collection::vec(any::<u16>(), 0..3),
+        l3,
+        prop::collection::vec(any::<u8>(), 0..64),
+    )
+        .prop_map(|(macs, vlans, l3, rest)| {
+            let mut f = macs.to_vec();
+            for tci in vlans {
+                f.extend_from_slice(&[0x81, 0x00]);
+                f.extend_from_slice(&tci.to_be_bytes());
+            }
+            f.extend_from_slice(&l3);
+            f.extend_from_slice(&rest);
+            Bytes::from(f)
+        });
+    prop_oneof![3 => frame, 1 => bytes(120)]
+}
+
 /// A packet-in: the data is the packet or its first bytes, `total_len` the whole packet's
 /// length.
 pub fn packet_in() -> impl Strategy<Value = PacketIn> {
     (
         buffer_id(),
-        (0u8..6).prop_map(PacketInReason::from_raw),
+        // OpenFlow 1.3's reasons; OVS maps the 1.4 ones to ACTION.
+        (0u8..3).prop_map(PacketInReason::from_raw),
         table_id(),
         cookie(),
         legal_match(),
-        bytes(200),
+        packet_data(),
         0u16..100,
     )
         .prop_map(
@@ -161,7 +225,8 @@ pub fn packet_in() -> impl Strategy<Value = PacketIn> {
 
 /// A packet-out: a buffered packet carries no data.
 pub fn packet_out() -> impl Strategy<Value = PacketOut> {
-    (buffer_id(), port(), action_list(), bytes(200)).prop_map(
+    let in_port = prop_oneof![4 => switch_port(), 1 => Just(PortNo::CONTROLLER)];
+    (buffer_id(), in_port, action_list(), packet_data()).prop_map(
         |(buffer_id, in_port, actions, data)| PacketOut {
             buffer_id,
             in_port,
@@ -182,7 +247,7 @@ fn mac() -> impl Strategy<Value = MacAddr> + Clone {
 /// A port description: a name that fits its 16-byte field with its NUL.
 pub fn port_desc() -> impl Strategy<Value = Port> + Clone {
     (
-        port(),
+        switch_port(),
         mac(),
         "[a-z][a-z0-9_.-]{0,14}",
         any::<[u32; 6]>(),
@@ -211,7 +276,7 @@ pub fn port_status() -> impl Strategy<Value = PortStatus> + Clone {
 
 /// A port-mod message.
 pub fn port_mod() -> impl Strategy<Value = PortMod> + Clone {
-    (port(), mac(), any::<[u32; 3]>()).prop_map(|(port_no, hw_addr, f)| PortMod {
+    (switch_port(), mac(), any::<[u32; 3]>()).prop_map(|(port_no, hw_addr, f)| PortMod {
         port_no,
         hw_addr,
         config: PortConfig(f[0] & f[1]),

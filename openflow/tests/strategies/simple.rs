@@ -54,8 +54,12 @@ pub fn error_code() -> impl Strategy<Value = ErrorCode> + Clone {
 /// An `OFPT_ERROR` body: hello failures carry ASCII text, other errors the first bytes (at
 /// most 64) of the message that failed, or arbitrary bytes.
 pub fn error_msg() -> impl Strategy<Value = ErrorMsg> {
-    let failed = message(leaf_body()).prop_flat_map(|m| {
-        let b = m.encode().expect("leaf messages are small");
+    let request = prop_oneof![
+        message(leaf_body()).boxed(),
+        super::bundlable_message().boxed()
+    ];
+    let failed = request.prop_flat_map(|m| {
+        let b = m.encode().expect("generated messages fit");
         let n = b.len().min(64);
         (0..=n).prop_map(move |k| b.slice(..k))
     });
