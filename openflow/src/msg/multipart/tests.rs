@@ -1,0 +1,299 @@
+use bytes::Bytes;
+
+use super::*;
+use crate::errcode::{BadRequestCode, ErrorCode};
+use crate::message::{Body, Message};
+use crate::msg::{GroupType, MeterBand, MeterFlags};
+use crate::types::{GroupId, MeterId, Xid};
+
+fn hex(s: &str) -> Bytes {
+    let s: String = s.split_whitespace().collect();
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+        .collect::<Vec<u8>>()
+        .into()
+}
+
+/// Our text plus the final newline `ovs-ofctl ofp-print` always ends with.
+fn ovs_text(m: &Message) -> String {
+    let s = m.to_string();
+    if s.ends_with('\n') { s } else { s + "\n" }
+}
+
+fn request(flags: u16, body: MultipartRequestBody) -> Message {
+    Message::new(
+        Xid(2),
+        Body::MultipartRequest(MultipartRequest {
+            flags: MultipartRequestFlags(flags),
+            body,
+        }),
+    )
+}
+
+fn reply(flags: u16, body: MultipartReplyBody) -> Message {
+    Message::new(
+        Xid(2),
+        Body::MultipartReply(MultipartReply {
+            flags: MultipartReplyFlags(flags),
+            body,
+        }),
+    )
+}
+
+#[test]
+fn bodiless_requests_round_trip_and_print_as_ovs() {
+    use MultipartRequestBody as B;
+    for (t, flags, body, text) in [
+        (
+            0u16,
+            0u16,
+            B::Desc,
+            "OFPST_DESC request (OF1.3) (xid=0x2):\n",
+        ),
+        (3, 0, B::Table, "OFPST_TABLE request (OF1.3) (xid=0x2):\n"),
+        (
+            7,
+            3,
+            B::GroupDesc,
+            "OFPST_GROUP_DESC request (OF1.3) (xid=0x2): flags=[more][***unknown flags 0x0002***] group_id=ALL\n",
+        ),
+        (
+            8,
+            1,
+            B::GroupFeatures,
+            "OFPST_GROUP_FEATURES request (OF1.3) (xid=0x2): flags=[more]\n",
+        ),
+        (
+            11,
+            0,
+            B::MeterFeatures,
+            "OFPST_METER_FEATURES request (OF1.3) (xid=0x2):\n",
+        ),
+        (
+            12,
+            0,
+            B::TableFeatures(vec![]),
+            "OFPST_TABLE_FEATURES request (OF1.3) (xid=0x2):\n",
+        ),
+        (
+            13,
+            0,
+            B::PortDesc,
+            "OFPST_PORT_DESC request (OF1.3) (xid=0x2): port=ANY\n",
+        ),
+    ] {
+        let bytes = hex(&format!("04120010 00000002 {t:04x}{flags:04x} 00000000"));
+        let m = request(flags, body);
+        assert_eq!(m.encode().unwrap(), bytes, "{text}");
+        assert_eq!(Message::decode(&bytes).unwrap(), m, "{text}");
+        assert_eq!(ovs_text(&m), text);
+    }
+}
+
+#[test]
+fn titles_name_every_type() {
+    use MultipartReplyBody as R;
+    let r = |body| MultipartReply::new(body).title();
+    assert_eq!(r(R::Group(vec![])), "OFPST_GROUP reply");
+    assert_eq!(r(R::PortDesc(vec![])), "OFPST_PORT_DESC reply");
+    assert_eq!(r(R::PortStats(vec![])), "OFPST_PORT reply");
+    assert_eq!(r(R::MeterConfig(vec![])), "OFPST_METER_CONFIG reply");
+    assert_eq!(r(R::TableFeatures(vec![])), "OFPST_TABLE_FEATURES reply");
+    let q = MultipartRequest::new(MultipartRequestBody::Unknown {
+        mp_type: 20,
+        body: Bytes::new(),
+    });
+    assert_eq!(q.title(), "OFPST_UNKNOWN_20 request");
+    assert_eq!(MultipartType::PortStats.name(), Some("PORT"));
+}
+
+#[test]
+fn reply_flags_print_as_ovs() {
+    let m = reply(1, MultipartReplyBody::PortDesc(vec![]));
+    assert_eq!(
+        m.encode().unwrap(),
+        hex("04130010 00000002 000d0001 00000000")
+    );
+    assert_eq!(
+        ovs_text(&m),
+        "OFPST_PORT_DESC reply (OF1.3) (xid=0x2): flags=[more]\n"
+    );
+    let m = reply(4, MultipartReplyBody::GroupDesc(vec![]));
+    assert_eq!(
+        ovs_text(&m),
+        "OFPST_GROUP_DESC reply (OF1.3) (xid=0x2): flags=[***unknown flags 0x0004***]\n"
+    );
+    assert!(!MultipartReply::new(MultipartReplyBody::Table(vec![])).is_more());
+}
+
+#[test]
+fn unknown_and_experimenter_types_survive() {
+    for bytes in [
+        hex("04120014 00000002 00140000 00000000 aabbccdd"),
+        hex("04130014 00000002 00140000 00000000 aabbccdd"),
+    ] {
+        let m = Message::decode(&bytes).unwrap();
+        let raw = Bytes::from_static(&[0xaa, 0xbb, 0xcc, 0xdd]);
+        match &m.body {
+            Body::MultipartRequest(r) => assert_eq!(
+                r.body,
+                MultipartRequestBody::Unknown {
+                    mp_type: 20,
+                    body: raw
+                }
+            ),
+            Body::MultipartReply(r) => assert_eq!(
+                r.body,
+                MultipartReplyBody::Unknown {
+                    mp_type: 20,
+                    body: raw
+                }
+            ),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(m.encode().unwrap(), bytes);
+    }
+    let bytes = hex("0413001a 00000002 ffff0000 00000000 00002320 00000007 0102");
+    let m = Message::decode(&bytes).unwrap();
+    assert_eq!(
+        m,
+        reply(
+            0,
+            MultipartReplyBody::Experimenter {
+                experimenter: 0x2320,
+                exp_type: 7,
+                data: Bytes::from_static(&[1, 2])
+            }
+        )
+    );
+    assert_eq!(m.encode().unwrap(), bytes);
+    assert_eq!(
+        m.to_string(),
+        "OFPST_EXPERIMENTER reply (OF1.3) (xid=0x2): experimenter=0x2320 exp_type=7 (2 bytes)"
+    );
+}
+
+#[test]
+fn malformed_bodies_are_bad_request_bad_len() {
+    let bad_len = ErrorCode::BadRequest(BadRequestCode::BadLen);
+    for body in [
+        // A multipart header cut short.
+        "0412000c 00000002 00000000",
+        // A desc request with a body.
+        "04120018 00000002 00000000 00000000 0000000000000000",
+        // A group stats request of 4 bytes.
+        "04120014 00000002 00060000 00000000 00000001",
+        // A meter request with 4 stray bytes.
+        "0412001c 00000002 00090000 00000000 0000000100000000 00000000",
+        // An experimenter request without its type.
+        "04120014 00000002 ffff0000 00000000 00002320",
+        // A group features reply cut short.
+        "04130018 00000002 00080000 00000000 0000000f0000000f",
+    ] {
+        let e = Message::decode(&hex(body)).unwrap_err();
+        assert_eq!(e.ofp_error(), bad_len, "{body}");
+    }
+}
+
+fn group_desc(id: u32) -> GroupDesc {
+    GroupDesc {
+        group_type: GroupType::All,
+        group_id: GroupId(id),
+        buckets: vec![],
+    }
+}
+
+#[test]
+fn continuations_extend_lists_of_the_same_type() {
+    let mut body = MultipartReplyBody::GroupDesc(vec![group_desc(1)]);
+    body.extend(MultipartReplyBody::GroupDesc(vec![
+        group_desc(2),
+        group_desc(3),
+    ]))
+    .unwrap();
+    assert_eq!(
+        body,
+        MultipartReplyBody::GroupDesc(vec![group_desc(1), group_desc(2), group_desc(3)])
+    );
+    // A different list type, or a type that is not a list, comes back.
+    let other = MultipartReplyBody::Meter(vec![]);
+    assert_eq!(body.extend(other.clone()), Err(other));
+    let mut features = MultipartReplyBody::MeterFeatures(MeterFeatures::default());
+    let more = MultipartReplyBody::MeterFeatures(MeterFeatures::default());
+    assert_eq!(features.extend(more.clone()), Err(more));
+    assert!(!features.is_list());
+    // Table-features requests are the one request that continues.
+    let mut req = MultipartRequestBody::TableFeatures(vec![]);
+    assert!(
+        req.extend(MultipartRequestBody::TableFeatures(vec![]))
+            .is_ok()
+    );
+    assert!(req.extend(MultipartRequestBody::Desc).is_err());
+}
+
+#[test]
+fn split_keeps_each_message_under_the_limit() {
+    // 10 group descs of 8 bytes, 4 per 48-byte message (16 bytes of headers).
+    let all: Vec<GroupDesc> = (0..10).map(group_desc).collect();
+    let whole = MultipartReply::new(MultipartReplyBody::GroupDesc(all.clone()));
+    let parts = whole.clone().split(48);
+    assert_eq!(parts.len(), 3);
+    let mut joined = parts[0].clone();
+    for p in &parts[1..] {
+        assert!(joined.is_more());
+        joined.body.extend(p.body.clone()).unwrap();
+        joined.flags = p.flags;
+    }
+    assert_eq!(joined, whole);
+    for p in &parts {
+        let m = Message::new(Xid(1), Body::MultipartReply(p.clone()));
+        assert!(m.encode().unwrap().len() <= 48);
+    }
+    // An empty list and a non-list stay one message.
+    let empty = MultipartReply::new(MultipartReplyBody::Group(vec![]));
+    assert_eq!(empty.clone().split(48), vec![empty]);
+    let features = MultipartReply::new(MultipartReplyBody::GroupFeatures(GroupFeatures::default()));
+    assert_eq!(features.clone().split(16), vec![features]);
+}
+
+#[test]
+fn meter_config_request_and_reply_dispatch() {
+    let m = reply(
+        0,
+        MultipartReplyBody::MeterConfig(vec![MeterConfig {
+            flags: MeterFlags::PKTPS,
+            meter_id: MeterId(7),
+            bands: vec![MeterBand::Drop {
+                rate: 5,
+                burst_size: 0,
+            }],
+        }]),
+    );
+    let bytes = m.encode().unwrap();
+    assert_eq!(
+        bytes,
+        hex(
+            "04130028 00000002 000a0000 00000000 00180002 00000007 00010010 00000005 00000000 00000000"
+        )
+    );
+    assert_eq!(Message::decode(&bytes).unwrap(), m);
+    assert_eq!(
+        ovs_text(&m),
+        "OFPST_METER_CONFIG reply (OF1.3) (xid=0x2):\nmeter=7 pktps bands=\ntype=drop rate=5\n"
+    );
+}
+
+#[test]
+fn durations_print_like_ovs() {
+    struct D(u32, u32);
+    impl fmt::Display for D {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            fmt_duration(f, self.0, self.1)
+        }
+    }
+    assert_eq!(D(18, 0).to_string(), "18s");
+    assert_eq!(D(18, 500_000_000).to_string(), "18.500s");
+    assert_eq!(D(394, 174_990_148).to_string(), "394.174990148s");
+    assert_eq!(D(1, 120_000).to_string(), "1.00012s");
+}
