@@ -3,8 +3,10 @@ use bytes::Bytes;
 use super::*;
 use crate::errcode::{BadRequestCode, ErrorCode};
 use crate::message::{Body, Message};
-use crate::msg::{GroupType, MeterBand, MeterFlags};
-use crate::types::{GroupId, MeterId, Xid};
+use crate::msg::{
+    Desc, GroupDesc, GroupFeatures, GroupType, MeterBand, MeterConfig, MeterFeatures, MeterFlags,
+};
+use crate::types::{GroupId, MeterId, PortNo, QueueId, Xid};
 
 fn hex(s: &str) -> Bytes {
     let s: String = s.split_whitespace().collect();
@@ -296,4 +298,96 @@ fn durations_print_like_ovs() {
     assert_eq!(D(18, 500_000_000).to_string(), "18.500s");
     assert_eq!(D(394, 174_990_148).to_string(), "394.174990148s");
     assert_eq!(D(1, 120_000).to_string(), "1.00012s");
+}
+
+/// `OFPST_QUEUE request - OF1.3` and `OFPST_QUEUE reply - OF1.3` from OVS's tests/ofp-print.at.
+const QUEUE_REQUEST: &str = "04 12 00 18 00 00 00 02 00 05 00 00 00 00 00 00 \
+    ff ff ff ff ff ff ff ff";
+const QUEUE_REPLY: &str = "04 13 01 00 00 00 00 01 00 05 00 00 00 00 00 00 \
+    00 00 00 03 00 00 00 01 00 00 00 00 00 00 01 2e \
+    00 00 00 00 00 00 00 01 00 00 00 00 00 00 00 00 \
+    00 00 00 64 1d cd 65 00 \
+    00 00 00 03 00 00 00 02 00 00 00 00 00 00 00 00 \
+    00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 \
+    00 00 00 64 1d cd 65 00 \
+    00 00 00 02 00 00 00 01 00 00 00 00 00 00 08 34 \
+    00 00 00 00 00 00 00 14 00 00 00 00 00 00 00 00 \
+    00 00 00 64 1d cd 65 00 \
+    00 00 00 02 00 00 00 02 00 00 00 00 00 00 00 00 \
+    00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 \
+    00 00 00 64 1d cd 65 00 \
+    00 00 00 01 00 00 00 01 00 00 00 00 00 00 00 00 \
+    00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 \
+    00 00 00 64 1d cd 65 00 \
+    00 00 00 01 00 00 00 02 00 00 00 00 00 00 00 00 \
+    00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 \
+    ff ff ff ff ff ff ff ff";
+
+#[test]
+fn queue_request_and_reply_dispatch() {
+    let bytes = hex(QUEUE_REQUEST);
+    let m = Message::decode(&bytes).unwrap();
+    let Body::MultipartRequest(MultipartRequest {
+        body: MultipartRequestBody::Queue(q),
+        ..
+    }) = &m.body
+    else {
+        panic!("{m:?}")
+    };
+    assert_eq!((q.port_no, q.queue_id), (PortNo::ANY, QueueId::ALL));
+    assert_eq!(m.encode().unwrap(), bytes);
+    assert_eq!(
+        ovs_text(&m),
+        "OFPST_QUEUE request (OF1.3) (xid=0x2): port=ANY queue=ALL\n"
+    );
+
+    let bytes = hex(QUEUE_REPLY);
+    let m = Message::decode(&bytes).unwrap();
+    let Body::MultipartReply(MultipartReply {
+        body: MultipartReplyBody::Queue(stats),
+        ..
+    }) = &m.body
+    else {
+        panic!("{m:?}")
+    };
+    assert_eq!(stats.len(), 6);
+    assert_eq!(stats[2].tx_bytes, 2100);
+    assert_eq!(m.encode().unwrap(), bytes);
+    assert_eq!(
+        ovs_text(&m),
+        "OFPST_QUEUE reply (OF1.3) (xid=0x1): 6 queues\n\
+         \x20 port 3 queue 1: bytes=302, pkts=1, errors=0, duration=100.500s\n\
+         \x20 port 3 queue 2: bytes=0, pkts=0, errors=0, duration=100.500s\n\
+         \x20 port 2 queue 1: bytes=2100, pkts=20, errors=0, duration=100.500s\n\
+         \x20 port 2 queue 2: bytes=0, pkts=0, errors=0, duration=100.500s\n\
+         \x20 port 1 queue 1: bytes=0, pkts=0, errors=0, duration=100.500s\n\
+         \x20 port 1 queue 2: bytes=0, pkts=0, errors=0, duration=?\n"
+    );
+}
+
+#[test]
+fn desc_reply_dispatch() {
+    let desc = Desc {
+        mfr_desc: "Nicira, Inc.".into(),
+        hw_desc: "Open vSwitch".into(),
+        sw_desc: "3.1.0".into(),
+        serial_num: "None".into(),
+        dp_desc: "br0".into(),
+    };
+    let m = reply(0, MultipartReplyBody::Desc(desc));
+    let bytes = m.encode().unwrap();
+    assert_eq!(bytes.len(), 16 + 1056);
+    assert_eq!(
+        &bytes[..16],
+        &hex("04130430 00000002 00000000 00000000")[..]
+    );
+    assert_eq!(Message::decode(&bytes).unwrap(), m);
+    assert_eq!(
+        ovs_text(&m),
+        "OFPST_DESC reply (OF1.3) (xid=0x2):\nManufacturer: Nicira, Inc.\n\
+         Hardware: Open vSwitch\nSoftware: 3.1.0\nSerial Num: None\nDP Description: br0\n"
+    );
+    // A desc reply of the wrong length (OVS: OFPBRC_BAD_LEN).
+    let e = Message::decode(&hex("04130010 00000002 00000000 00000000")).unwrap_err();
+    assert_eq!(e.ofp_error(), ErrorCode::BadRequest(BadRequestCode::BadLen));
 }

@@ -6,6 +6,7 @@
 //! field, action and instruction names.
 
 mod fields;
+mod names;
 mod ovs_text;
 
 use core::fmt;
