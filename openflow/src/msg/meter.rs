@@ -953,4 +953,15 @@ mod tests {
         let e = Message::decode(&Bytes::from(bad)).unwrap_err();
         assert_eq!(e.ofp_error(), ErrorCode::BadRequest(BadRequestCode::BadLen));
     }
+
+    proptest::proptest! {
+        /// Arbitrary meter-mod bodies: never a panic, and what parses re-parses the same.
+        #[test]
+        fn arbitrary_meter_mods_never_panic(body in proptest::collection::vec(0u8..=255, 0..80)) {
+            if let Ok(m) = MeterMod::from_bytes(&Bytes::from(body)) {
+                let _ = m.to_string();
+                proptest::prop_assert_eq!(MeterMod::from_bytes(&m.to_bytes()).unwrap(), m);
+            }
+        }
+    }
 }

@@ -291,3 +291,36 @@ fn malformed_table_features_are_table_features_bad_len() {
     let e = crate::wire::complete(TableFeatureProp::parse(Src::detached(), &short)).unwrap_err();
     assert_eq!(e.ofp_error(), bad_len);
 }
+
+proptest::proptest! {
+    /// Well-framed properties with arbitrary payloads: never a panic in parse or Display, and
+    /// what parses re-emits byte for byte (padding aside, which is zero here).
+    #[test]
+    fn arbitrary_properties_never_panic(
+        props in proptest::collection::vec(
+            (
+                proptest::sample::select(vec![0u16, 1, 2, 3, 4, 5, 6, 7, 8, 10, 12, 13, 14, 15, 9, 0x40, 0xfffe, 0xffff]),
+                proptest::collection::vec(proptest::sample::select(vec![0u8, 1, 4, 8, 0x80, 0xff, 0x23, 0x20, 0x06]), 0..24),
+            ),
+            0..12,
+        ),
+        table_id in 0u8..=255,
+    ) {
+        let mut rec = vec![0u8; 64];
+        rec[2] = table_id;
+        for (t, payload) in &props {
+            let len = 4 + payload.len();
+            rec.extend_from_slice(&t.to_be_bytes());
+            rec.extend_from_slice(&(len as u16).to_be_bytes());
+            rec.extend_from_slice(payload);
+            rec.resize(rec.len() + crate::wire::pad8(len) - len, 0);
+        }
+        let n = rec.len() as u16;
+        rec[0..2].copy_from_slice(&n.to_be_bytes());
+        let bytes = Bytes::from(rec);
+        if let Ok(t) = TableFeatures::from_bytes(&bytes) {
+            let _ = t.to_string();
+            proptest::prop_assert_eq!(t.to_bytes(), bytes);
+        }
+    }
+}
