@@ -131,6 +131,27 @@ pub(super) fn experimenter(src: Src<'_>, body: &[u8]) -> Result<(u32, u32, Bytes
     }
 }
 
+/// Cuts `items` into runs whose wire length stays within `max` (a record longer than `max`
+/// goes alone).
+pub(super) fn chunks<T: Wire>(items: Vec<T>, max: usize) -> Vec<Vec<T>> {
+    let mut out = Vec::new();
+    let mut cur = Vec::new();
+    let mut len = 0;
+    for it in items {
+        let l = it.wire_len();
+        if !cur.is_empty() && len + l > max {
+            out.push(core::mem::take(&mut cur));
+            len = 0;
+        }
+        len += l;
+        cur.push(it);
+    }
+    if !cur.is_empty() || out.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
 /// `OFPST_X request` / `OFPST_X reply`.
 pub(super) fn title(t: MultipartType, dir: &str) -> String {
     match t.name() {

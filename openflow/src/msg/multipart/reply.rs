@@ -6,8 +6,8 @@ use core::fmt;
 use bytes::{BufMut, Bytes, BytesMut};
 
 use super::{
-    MULTIPART_HEADER_LEN, MultipartReplyFlags, MultipartType, experimenter, fmt_flags, header, one,
-    title,
+    MULTIPART_HEADER_LEN, MultipartReplyFlags, MultipartType, chunks, experimenter, fmt_flags,
+    header, one, title,
 };
 use crate::error::{Ctx, DecodeError};
 use crate::header::HEADER_LEN;
@@ -85,27 +85,6 @@ macro_rules! with_list {
             _ => $other,
         }
     };
-}
-
-/// Cuts `items` into runs whose wire length stays within `max` (a record longer than `max`
-/// goes alone).
-fn chunks<T: Wire>(items: Vec<T>, max: usize) -> Vec<Vec<T>> {
-    let mut out = Vec::new();
-    let mut cur = Vec::new();
-    let mut len = 0;
-    for it in items {
-        let l = it.wire_len();
-        if !cur.is_empty() && len + l > max {
-            out.push(core::mem::take(&mut cur));
-            len = 0;
-        }
-        len += l;
-        cur.push(it);
-    }
-    if !cur.is_empty() || out.is_empty() {
-        out.push(cur);
-    }
-    out
 }
 
 impl MultipartReplyBody {

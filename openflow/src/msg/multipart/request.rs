@@ -5,10 +5,12 @@ use core::fmt;
 use bytes::{BufMut, Bytes, BytesMut};
 
 use super::{
-    MULTIPART_HEADER_LEN, MultipartRequestFlags, MultipartType, empty, experimenter, fmt_flags,
-    header, one, title,
+    MULTIPART_HEADER_LEN, MultipartRequestFlags, MultipartType, chunks, empty, experimenter,
+    fmt_flags, header, one, title,
 };
 use crate::error::{Ctx, DecodeError};
+use crate::header::HEADER_LEN;
+use crate::message::MAX_MESSAGE_LEN;
 use crate::msg::{
     FlowStatsRequest, GroupStatsRequest, MeterMultipartRequest, PortStatsRequest,
     QueueStatsRequest, TableFeatures, TableFeaturesList,
@@ -237,6 +239,31 @@ impl MultipartRequest {
     /// True if more requests of this multipart sequence follow.
     pub fn is_more(&self) -> bool {
         self.flags.contains(MultipartRequestFlags::REQ_MORE)
+    }
+
+    /// Cuts a table-features request into requests whose messages are at most
+    /// `max_message_len` bytes (capped at 65535), all but the last flagged `REQ_MORE`; other
+    /// requests come back whole.
+    pub fn split(self, max_message_len: usize) -> Vec<MultipartRequest> {
+        let max_body = max_message_len
+            .min(MAX_MESSAGE_LEN)
+            .saturating_sub(HEADER_LEN + MULTIPART_HEADER_LEN);
+        let MultipartRequestBody::TableFeatures(tables) = self.body else {
+            return vec![self];
+        };
+        let more =
+            MultipartRequestFlags(self.flags.bits() | MultipartRequestFlags::REQ_MORE.bits());
+        let mut parts: Vec<MultipartRequest> = chunks(tables, max_body)
+            .into_iter()
+            .map(|t| MultipartRequest {
+                flags: more,
+                body: MultipartRequestBody::TableFeatures(t),
+            })
+            .collect();
+        if let Some(last) = parts.last_mut() {
+            last.flags = self.flags;
+        }
+        parts
     }
 }
 

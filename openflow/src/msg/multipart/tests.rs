@@ -414,3 +414,35 @@ proptest::proptest! {
         }
     }
 }
+
+#[test]
+fn table_features_requests_split_and_join() {
+    let table = |id| crate::msg::TableFeatures {
+        table_id: crate::types::TableId(id),
+        name: format!("t{id}"),
+        metadata_match: 0,
+        metadata_write: 0,
+        config: 0,
+        max_entries: 10,
+        properties: vec![],
+    };
+    let tables: Vec<_> = (0..5).map(table).collect();
+    let whole = MultipartRequest::new(MultipartRequestBody::TableFeatures(tables));
+    // Two 64-byte tables per 144-byte message.
+    let parts = whole.clone().split(144);
+    assert_eq!(parts.len(), 3);
+    assert!(parts[0].is_more() && parts[1].is_more() && !parts[2].is_more());
+    let mut joined = parts[0].clone();
+    for p in &parts[1..] {
+        joined.body.extend(p.body.clone()).unwrap();
+        joined.flags = p.flags;
+    }
+    assert_eq!(joined, whole);
+    let m = Message::new(Xid(9), Body::MultipartRequest(parts[0].clone()));
+    let bytes = m.encode().unwrap();
+    assert_eq!(bytes.len(), 144);
+    assert_eq!(&bytes[8..12], &[0, 12, 0, 1]);
+    assert_eq!(Message::decode(&bytes).unwrap(), m);
+    let desc = MultipartRequest::new(MultipartRequestBody::Desc);
+    assert_eq!(desc.clone().split(16), vec![desc]);
+}
