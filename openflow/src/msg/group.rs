@@ -876,4 +876,54 @@ mod tests {
             "OFPST_GROUP request (OF1.3) (xid=0x2): group_id=ANY\n"
         );
     }
+
+    /// Real replies of OVS 3.1 on a netdev bridge with three groups, as `ovs-ofctl` printed them.
+    #[test]
+    fn ovs_group_replies_round_trip_and_print_as_ovs() {
+        for (h, text) in [
+            (
+                "041300e8000000b2000600000000000000480000000000010000000000000000 \
+        00000000000000000000000000000000000000033019d7c00000000000000000 \
+        0000000000000000000000000000000000000000000000000048000000000002 \
+        000000000000000000000000000000000000000000000000000000032f167180 \
+        0000000000000000000000000000000000000000000000000000000000000000 \
+        0048000000000003000000000000000000000000000000000000000000000000 \
+        000000032e501440000000000000000000000000000000000000000000000000 \
+        0000000000000000",
+                concat!(
+                    "OFPST_GROUP reply (OF1.3) (xid=0xb2):\n",
+                    " group_id=1,duration=3.807s,ref_count=0,packet_count=0,byte_count=0,bucket0:packet_count=0,byte_count=0,bucket1:packet_count=0,byte_count=0\n",
+                    " group_id=2,duration=3.790s,ref_count=0,packet_count=0,byte_count=0,bucket0:packet_count=0,byte_count=0,bucket1:packet_count=0,byte_count=0\n",
+                    " group_id=3,duration=3.777s,ref_count=0,packet_count=0,byte_count=0,bucket0:packet_count=0,byte_count=0,bucket1:packet_count=0,byte_count=0\n",
+                ),
+            ),
+            (
+                "04130038000000b300080000000000000000000f00000007ffffff00ffffff00 \
+        ffffff00ffffff0003ff800103ff800103ff800103ff8001",
+                concat!(
+                    "OFPST_GROUP_FEATURES reply (OF1.3) (xid=0xb3):\n",
+                    " Group table:\n",
+                    "    Types:  0xf\n",
+                    "    Capabilities:  0x7\n",
+                    "    all group:\n",
+                    "       max_groups=0xffffff00\n",
+                    "       actions: output group set_field strip_vlan push_vlan mod_nw_ttl dec_ttl set_mpls_ttl dec_mpls_ttl push_mpls pop_mpls set_queue\n",
+                    "    select group:\n",
+                    "       max_groups=0xffffff00\n",
+                    "       actions: output group set_field strip_vlan push_vlan mod_nw_ttl dec_ttl set_mpls_ttl dec_mpls_ttl push_mpls pop_mpls set_queue\n",
+                    "    indirect group:\n",
+                    "       max_groups=0xffffff00\n",
+                    "       actions: output group set_field strip_vlan push_vlan mod_nw_ttl dec_ttl set_mpls_ttl dec_mpls_ttl push_mpls pop_mpls set_queue\n",
+                    "    fast failover group:\n",
+                    "       max_groups=0xffffff00\n",
+                    "       actions: output group set_field strip_vlan push_vlan mod_nw_ttl dec_ttl set_mpls_ttl dec_mpls_ttl push_mpls pop_mpls set_queue\n",
+                ),
+            ),
+        ] {
+            let bytes = hex(h);
+            let m = Message::decode(&bytes).unwrap();
+            assert_eq!(m.encode().unwrap(), bytes);
+            assert_eq!(ovs_text(&m), text);
+        }
+    }
 }

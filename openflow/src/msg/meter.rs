@@ -954,6 +954,53 @@ mod tests {
         assert_eq!(e.ofp_error(), ErrorCode::BadRequest(BadRequestCode::BadLen));
     }
 
+    /// Real replies of OVS 3.1 on a netdev bridge with two meters, as `ovs-ofctl` printed them.
+    #[test]
+    fn ovs_meter_replies_round_trip_and_print_as_ovs() {
+        for (h, text) in [
+            (
+                "04130040000000b4000a0000000000000018000d0000000100010010000003e8 \
+        00000064000000000018000200000002000100100000000a0000000a00000000",
+                concat!(
+                    "OFPST_METER_CONFIG reply (OF1.3) (xid=0xb4):\n",
+                    "meter=1 kbps burst stats bands=\n",
+                    "type=drop rate=1000 burst_size=100\n",
+                    "\n",
+                    "meter=2 pktps bands=\n",
+                    "type=drop rate=10\n",
+                ),
+            ),
+            (
+                "04130080000000b5000900000000000000000001003800000000000000000000 \
+        00000000000000000000000000000000000000032e130b400000000000000000 \
+        0000000000000000000000020038000000000000000000000000000000000000 \
+        0000000000000000000000032dd6024000000000000000000000000000000000",
+                concat!(
+                    "OFPST_METER reply (OF1.3) (xid=0xb5):\n",
+                    "meter:1 flow_count:0 packet_in_count:0 byte_in_count:0 duration:3.773s bands:\n",
+                    "0: packet_count:0 byte_count:0\n",
+                    "\n",
+                    "meter:2 flow_count:0 packet_in_count:0 byte_in_count:0 duration:3.769s bands:\n",
+                    "0: packet_count:0 byte_count:0\n",
+                ),
+            ),
+            (
+                "04130020000000b6000b00000000000000040000000000020000000f08000000",
+                concat!(
+                    "OFPST_METER_FEATURES reply (OF1.3) (xid=0xb6):\n",
+                    "max_meter:262144 max_bands:8 max_color:0\n",
+                    "band_types: drop\n",
+                    "capabilities: kbps pktps burst stats\n",
+                ),
+            ),
+        ] {
+            let bytes = hex(h);
+            let m = Message::decode(&bytes).unwrap();
+            assert_eq!(m.encode().unwrap(), bytes);
+            assert_eq!(ovs_text(&m), text);
+        }
+    }
+
     proptest::proptest! {
         /// Arbitrary meter-mod bodies: never a panic, and what parses re-parses the same.
         #[test]
