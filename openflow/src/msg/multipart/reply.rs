@@ -13,9 +13,9 @@ use crate::error::{Ctx, DecodeError};
 use crate::header::HEADER_LEN;
 use crate::message::MAX_MESSAGE_LEN;
 use crate::msg::{
-    AggregateStats, Desc, FlowStats, GroupDesc, GroupFeatures, GroupStats, MeterConfig,
-    MeterFeatures, MeterStats, Port, PortStats, QueueStats, TableFeatures, TableFeaturesList,
-    TableStats,
+    AggregateStats, Desc, FlowStats, FlowStatsList, GroupDesc, GroupFeatures, GroupStats,
+    MeterConfig, MeterFeatures, MeterStats, Port, PortDescList, PortStats, PortStatsList,
+    QueueStats, TableFeatures, TableFeaturesList, TableStats, TableStatsList,
 };
 use crate::wire::{PResult, Src, Wire, emit_all, len_all, many_all};
 
@@ -242,13 +242,10 @@ impl fmt::Display for MultipartReplyBody {
         use MultipartReplyBody as B;
         match self {
             B::Desc(d) => d.fmt(f),
-            B::Flow(v) => v.iter().try_for_each(|r| write!(f, "\n {r}")),
-            B::Aggregate(a) => write!(f, " {a}"),
-            B::Table(v) => v.iter().try_for_each(|r| write!(f, "{r}")),
-            B::PortStats(v) => {
-                writeln!(f, " {} ports", v.len())?;
-                v.iter().try_for_each(|r| write!(f, "{r}"))
-            }
+            B::Flow(v) => FlowStatsList(v).fmt(f),
+            B::Aggregate(a) => a.fmt(f),
+            B::Table(v) => TableStatsList(v).fmt(f),
+            B::PortStats(v) => PortStatsList(v).fmt(f),
             B::Queue(v) => {
                 writeln!(f, " {} queues", v.len())?;
                 v.iter().try_for_each(|r| writeln!(f, "{r}"))
@@ -260,10 +257,7 @@ impl fmt::Display for MultipartReplyBody {
             B::MeterConfig(v) => v.iter().try_for_each(|r| write!(f, "\n{r}")),
             B::MeterFeatures(m) => m.fmt(f),
             B::TableFeatures(t) => TableFeaturesList(t).fmt(f),
-            B::PortDesc(v) => {
-                f.write_str("\n")?;
-                v.iter().try_for_each(|r| write!(f, "{r}"))
-            }
+            B::PortDesc(v) => PortDescList(v).fmt(f),
             B::Experimenter {
                 experimenter,
                 exp_type,

@@ -189,9 +189,9 @@ impl fmt::Display for MultipartRequestBody {
         use MultipartRequestBody as B;
         match self {
             B::Desc | B::Table | B::GroupFeatures | B::MeterFeatures => Ok(()),
-            B::Flow(r) | B::Aggregate(r) => write!(f, " {r}"),
-            B::PortStats(r) => write!(f, " {r}"),
-            // The queue request writes its own leading space.
+            // These records write their own leading space.
+            B::Flow(r) | B::Aggregate(r) => r.fmt(f),
+            B::PortStats(r) => r.fmt(f),
             B::Queue(r) => r.fmt(f),
             B::Group(r) => write!(f, " {r}"),
             // OpenFlow 1.3 cannot name a group or port here; OVS shows the implied one.
