@@ -18,6 +18,7 @@
 mod macros;
 
 pub mod action;
+pub mod channel;
 pub mod errcode;
 pub mod error;
 pub mod frame;
@@ -31,6 +32,7 @@ pub mod types;
 pub mod wire;
 
 pub use action::Action;
+pub use channel::{Channel, ChannelConfig, CloseReason, Event, SendError};
 pub use errcode::ErrorCode;
 pub use error::{Ctx, DecodeError};
 pub use frame::{FrameError, Framer};
