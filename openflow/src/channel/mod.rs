@@ -19,8 +19,13 @@
 //! multipart replies and barrier confirmation. Everything it holds is bounded by
 //! [`ChannelConfig`].
 
+mod config;
+mod event;
 mod hello;
 mod pending;
+
+pub use config::ChannelConfig;
+pub use event::{CloseReason, Event};
 
 use std::collections::VecDeque;
 use std::time::{Duration, Instant};
@@ -28,7 +33,7 @@ use std::time::{Duration, Instant};
 use bytes::{Bytes, BytesMut};
 
 use crate::errcode::{BadRequestCode, ErrorCode, HelloFailedCode};
-use crate::frame::{FrameError, Framer};
+use crate::frame::Framer;
 use crate::header::{HEADER_LEN, Header, MsgType};
 use crate::message::{Body, EncodeError, MAX_MESSAGE_LEN, Message};
 use crate::msg::{Echo, ErrorMsg, FeaturesReply, Hello};
@@ -45,43 +50,6 @@ const CONTROL_RESERVE: usize = MAX_MESSAGE_LEN;
 /// How many bytes of an offending message an `OFPT_ERROR` quotes.
 const ERROR_DATA_LEN: usize = 64;
 
-/// Limits and timers of a [`Channel`].
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ChannelConfig {
-    /// Largest message accepted from the peer (at most 65535); longer ends the connection.
-    pub max_message_len: usize,
-    /// Idle time after which an `OFPT_ECHO_REQUEST` probes the peer.
-    pub echo_interval: Duration,
-    /// Time to wait for any sign of life after a probe before declaring the peer dead.
-    pub echo_timeout: Duration,
-    /// Time allowed for the hello and features exchange.
-    pub handshake_timeout: Duration,
-    /// Default deadline of [`Channel::request`] and [`Channel::barrier`]; `None` waits forever.
-    pub request_timeout: Option<Duration>,
-    /// Bytes the transmit queue may hold before sends fail with [`SendError::Full`].
-    pub max_transmit_bytes: usize,
-    /// Bytes all partial multipart replies together may hold.
-    pub max_multipart_bytes: usize,
-    /// Requests and tracked messages remembered at once; barriers, which release tracked
-    /// messages, may use as many again.
-    pub max_pending: usize,
-}
-
-impl Default for ChannelConfig {
-    fn default() -> Self {
-        ChannelConfig {
-            max_message_len: MAX_MESSAGE_LEN,
-            echo_interval: Duration::from_secs(5),
-            echo_timeout: Duration::from_secs(5),
-            handshake_timeout: Duration::from_secs(10),
-            request_timeout: Some(Duration::from_secs(30)),
-            max_transmit_bytes: 4 << 20,
-            max_multipart_bytes: 64 << 20,
-            max_pending: 1 << 16,
-        }
-    }
-}
-
 /// Where a connection stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum State {
@@ -93,71 +61,6 @@ pub enum State {
     Ready,
     /// The connection is over; only queued bytes remain to be sent.
     Closed,
-}
-
-/// Something the application must know about.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Event {
-    /// The handshake is complete: the switch's features (on a switch-side channel, its own).
-    Ready {
-        /// The `OFPT_FEATURES_REPLY` body, with the datapath id.
-        features: FeaturesReply,
-    },
-    /// A message that answers no pending request: packet-ins, port status, flow removed, …,
-    /// replies to untracked sends, and requests from the peer the channel does not answer.
-    Message(Message),
-    /// The reply to a [`Channel::request`]; a multipart reply arrives here whole.
-    Reply(Message),
-    /// The peer answered a request, tracked message or barrier with `OFPT_ERROR`; also a
-    /// multipart reply that could not be reassembled (`OFPBRC_MULTIPART_BUFFER_OVERFLOW` when
-    /// too large, `OFPBRC_BAD_MULTIPART` when its parts disagree, both with empty data).
-    RequestFailed {
-        /// The request's xid.
-        xid: Xid,
-        /// The error.
-        error: ErrorMsg,
-    },
-    /// A request or barrier got no reply before its deadline; it is forgotten.
-    RequestTimedOut {
-        /// The request's xid.
-        xid: Xid,
-    },
-    /// A barrier reply arrived: every message sent before the barrier has been processed.
-    BarrierComplete {
-        /// The barrier's xid.
-        xid: Xid,
-        /// The [`Channel::send_tracked`] messages sent before the barrier that drew no
-        /// error, in send order: the switch has applied them.
-        confirmed: Vec<Xid>,
-    },
-    /// The connection is over (reported once); flush [`Channel::poll_transmit`], then close
-    /// the socket. Outstanding requests are abandoned without further events.
-    Closed {
-        /// Why.
-        reason: CloseReason,
-    },
-}
-
-/// Why a connection ended.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum CloseReason {
-    /// The peer does not speak OpenFlow 1.3; we sent `OFPET_HELLO_FAILED`.
-    VersionMismatch {
-        /// The versions the peer offered, bit `v` for version `v`.
-        peer_versions: u32,
-    },
-    /// The peer's first message was not a hello; we sent `OFPBRC_BAD_VERSION`.
-    NoHello,
-    /// The peer refused the handshake with this `OFPT_ERROR`.
-    Rejected(ErrorMsg),
-    /// The handshake did not complete within [`ChannelConfig::handshake_timeout`].
-    HandshakeTimeout,
-    /// Nothing was received for an echo interval plus an echo timeout.
-    PeerDead,
-    /// The byte stream lost its message boundaries; we sent `OFPBRC_BAD_LEN`.
-    Framing(FrameError),
-    /// [`Channel::close`] was called.
-    Local,
 }
 
 /// Why a message could not be sent.
