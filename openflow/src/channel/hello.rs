@@ -3,10 +3,10 @@
 
 use bytes::{Bytes, BytesMut};
 
-use crate::errcode::{ErrorCode, HelloFailedCode};
+use crate::errcode::HelloFailedCode;
 use crate::header::{HEADER_LEN, Header, VERSION};
 use crate::message::{Body, Message};
-use crate::msg::{ErrorMsg, Hello, HelloElement};
+use crate::msg::{ErrorMsg, Hello};
 use crate::types::Xid;
 use crate::wire::{Src, Wire, complete};
 
@@ -21,12 +21,10 @@ pub(super) const OUR_VERSIONS: u32 = 1 << VERSION;
 /// negotiates on.
 pub(super) fn peer_versions(header: &Header, frame: &Bytes) -> u32 {
     let body = frame.get(HEADER_LEN..).unwrap_or_default();
-    if let Ok(hello) = complete(<Hello as Wire>::parse(Src::new(frame), body)) {
-        for element in &hello.elements {
-            if let HelloElement::VersionBitmap(words) = element {
-                return words.first().copied().unwrap_or(0);
-            }
-        }
+    if let Ok(hello) = complete(<Hello as Wire>::parse(Src::new(frame), body))
+        && let Some(words) = hello.bitmap()
+    {
+        return words.first().copied().unwrap_or(0);
     }
     versions_up_to(header.version)
 }
@@ -66,10 +64,7 @@ pub(super) fn incompatible(peer_versions: u32, peer_header_version: u8) -> Bytes
         describe(OUR_VERSIONS),
         describe(peer_versions)
     );
-    let error = ErrorMsg {
-        code: ErrorCode::HelloFailed(HelloFailedCode::Incompatible),
-        data: Bytes::from(text),
-    };
+    let error = ErrorMsg::hello_failed(HelloFailedCode::Incompatible, &text);
     let mut out = BytesMut::new();
     // Too long is impossible: the text is short.
     let _ = Message::new(Xid(0), Body::Error(error)).encode_into(&mut out);

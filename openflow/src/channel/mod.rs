@@ -47,9 +47,6 @@ use pending::{Outcome, Pending};
 /// starve the protocol; past it, such replies are dropped.
 const CONTROL_RESERVE: usize = MAX_MESSAGE_LEN;
 
-/// How many bytes of an offending message an `OFPT_ERROR` quotes.
-const ERROR_DATA_LEN: usize = 64;
-
 /// Where a connection stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum State {
@@ -242,8 +239,8 @@ impl Channel {
                     let xid = head
                         .get(4..8)
                         .map_or(0, |b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]));
-                    let data = Bytes::copy_from_slice(&head[..head.len().min(ERROR_DATA_LEN)]);
-                    self.queue_error(e.ofp_error(), Xid(xid), data);
+                    let error = ErrorMsg::for_request(e.ofp_error(), head);
+                    self.queue_error(Xid(xid), error);
                     self.close_with(CloseReason::Framing(e));
                 }
             }
@@ -264,10 +261,7 @@ impl Channel {
             Ok(msg) => self.dispatch(msg, frame.len()),
             // Never answer an error with an error: two confused peers would loop.
             Err(_) if header.msg_type == MsgType::Error => {}
-            Err(e) => {
-                let data = frame.slice(..frame.len().min(ERROR_DATA_LEN));
-                self.queue_error(e.ofp_error(), header.xid, data);
-            }
+            Err(e) => self.queue_error(header.xid, ErrorMsg::for_decode_error(&e, &frame)),
         }
     }
 
@@ -295,17 +289,16 @@ impl Channel {
             MsgType::Error => {
                 // The peer refuses our hello (typically HELLO_FAILED, in its own version).
                 let body = frame.slice(HEADER_LEN..);
-                let error =
-                    complete(ErrorMsg::parse(Src::new(&frame), &body)).unwrap_or(ErrorMsg {
-                        code: ErrorCode::HelloFailed(HelloFailedCode::Incompatible),
-                        data: body.clone(),
-                    });
+                let parsed = complete(<ErrorMsg as Wire>::parse(Src::new(&frame), &body));
+                let error = parsed.unwrap_or_else(|_| {
+                    let code = ErrorCode::HelloFailed(HelloFailedCode::Incompatible);
+                    ErrorMsg::new(code, body)
+                });
                 self.close_with(CloseReason::Rejected(error));
             }
             _ => {
-                let data = frame.slice(..frame.len().min(ERROR_DATA_LEN));
                 let code = ErrorCode::BadRequest(BadRequestCode::BadVersion);
-                self.queue_error(code, header.xid, data);
+                self.queue_error(header.xid, ErrorMsg::for_request(code, &frame));
                 self.close_with(CloseReason::NoHello);
             }
         }
@@ -565,8 +558,7 @@ impl Channel {
         }
     }
 
-    fn queue_error(&mut self, code: ErrorCode, xid: Xid, data: Bytes) {
-        let error = ErrorMsg { code, data };
+    fn queue_error(&mut self, xid: Xid, error: ErrorMsg) {
         self.queue_control(&Message::new(xid, Body::Error(error)));
     }
 

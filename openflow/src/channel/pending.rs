@@ -247,10 +247,7 @@ impl Pending {
         } else {
             self.remove(xid);
         }
-        let error = ErrorMsg {
-            code,
-            data: Bytes::new(),
-        };
+        let error = ErrorMsg::new(code, Bytes::new());
         Outcome::Event(Event::RequestFailed { xid, error })
     }
 
