@@ -306,7 +306,7 @@ impl Channel {
 
     fn become_ready(&mut self) {
         self.state = State::Ready;
-        if let Some(features) = self.features.clone() {
+        if let Some(features) = self.features {
             self.push_event(Event::Ready { features });
         }
     }
@@ -343,7 +343,7 @@ impl Channel {
         if let Side::Switch = self.side {
             match msg.body {
                 Body::FeaturesRequest => {
-                    if let Some(f) = self.features.clone() {
+                    if let Some(f) = self.features {
                         self.queue_control(&Message::new(xid, Body::FeaturesReply(f)));
                     }
                     return;
