@@ -924,3 +924,83 @@ fn pending_requests_are_bounded() {
     // Untracked sends are not limited.
     c.send(Body::BarrierRequest).unwrap();
 }
+
+// ---- Hostile input ----
+
+mod fuzz {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Message types whose bodies the channel itself interprets, plus multipart replies and
+    /// unknown types.
+    const TYPES: [u8; 14] = [0, 1, 2, 3, 5, 6, 7, 19, 20, 21, 26, 40, 99, 200];
+
+    /// Frames with plausible headers (so that bodies get parsed), as one stream.
+    fn frames() -> impl Strategy<Value = Vec<u8>> {
+        let frame = (
+            proptest::sample::select(&TYPES[..]),
+            0u32..8,
+            proptest::collection::vec(any::<u8>(), 0..80),
+        )
+            .prop_map(|(ty, xid, body)| {
+                let mut f = vec![4, ty];
+                f.extend_from_slice(&((8 + body.len()) as u16).to_be_bytes());
+                f.extend_from_slice(&xid.to_be_bytes());
+                f.extend_from_slice(&body);
+                f
+            });
+        proptest::collection::vec(frame, 0..20).prop_map(|v| v.concat())
+    }
+
+    /// Feeds `input` in chunks of `chunk` bytes and checks what comes out.
+    fn check(mut c: Channel, input: &[u8], chunk: usize) {
+        let now = t0();
+        // Outstanding requests of every kind, with xids the input may hit.
+        c.request(Body::GetConfigRequest, now).unwrap();
+        c.send_tracked(Body::GetAsyncRequest).unwrap();
+        c.barrier(now).unwrap();
+        c.request(Body::GetConfigRequest, now).unwrap();
+        for piece in input.chunks(chunk.max(1)) {
+            c.handle_input(piece, now);
+            c.handle_timeout(now + Duration::from_secs(1));
+        }
+        // Whatever the channel sends is well framed, and (having agreed on 1.3) is 1.3.
+        for f in sent_frames(&mut c) {
+            Message::decode(&f).unwrap();
+        }
+        let closed = events(&mut c)
+            .iter()
+            .filter(|e| matches!(e, Event::Closed { .. }))
+            .count();
+        assert_eq!(closed, usize::from(c.is_closed()));
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig {
+            failure_persistence: None,
+            ..ProptestConfig::default()
+        })]
+
+        #[test]
+        fn ready_channel_survives_any_bytes(
+            input in proptest::collection::vec(any::<u8>(), 0..300),
+            chunk in 1usize..40,
+        ) {
+            check(ready(config(), t0()), &input, chunk);
+        }
+
+        #[test]
+        fn ready_channel_survives_any_frames(input in frames(), chunk in 1usize..100) {
+            check(ready(config(), t0()), &input, chunk);
+        }
+
+        #[test]
+        fn fresh_channel_survives_any_frames_after_hello(input in frames(), chunk in 1usize..100) {
+            let mut c = Channel::new(config(), t0());
+            sent(&mut c);
+            let mut stream = HELLO13.to_vec();
+            stream.extend_from_slice(&input);
+            check(c, &stream, chunk);
+        }
+    }
+}
