@@ -18,6 +18,25 @@
 //! messages, xid allocation, correlation of replies and errors with requests, reassembly of
 //! multipart replies and barrier confirmation. Everything it holds is bounded by
 //! [`ChannelConfig`].
+//!
+//! ```
+//! use std::time::Instant;
+//! use openflow::channel::State;
+//! use openflow::{Channel, ChannelConfig, MsgType};
+//!
+//! let now = Instant::now();
+//! let mut ch = Channel::new(ChannelConfig::default(), now);
+//! // Our hello goes out as soon as the connection is accepted.
+//! let out = ch.poll_transmit().unwrap();
+//! assert_eq!(MsgType::from_raw(out[1]), MsgType::Hello);
+//! // The switch's hello (OpenFlow 1.3, no elements) arrives; we ask for its features.
+//! ch.handle_input(&[0x04, 0x00, 0x00, 0x08, 0x00, 0x00, 0x00, 0x01], now);
+//! let out = ch.poll_transmit().unwrap();
+//! assert_eq!(MsgType::from_raw(out[1]), MsgType::FeaturesRequest);
+//! assert_eq!(ch.state(), State::Features);
+//! // Until the reply, the next thing to do is the keepalive (or the handshake timeout).
+//! assert!(ch.poll_timeout().is_some());
+//! ```
 
 mod config;
 mod event;
