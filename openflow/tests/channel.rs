@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use bytes::{BufMut, Bytes, BytesMut};
 use openflow::channel::State;
 use openflow::errcode::{BadRequestCode, ErrorCode, HelloFailedCode};
-use openflow::msg::{Echo, ErrorMsg, FeaturesReply};
+use openflow::msg::{Echo, ErrorMsg, FeaturesReply, MultipartRequest, MultipartRequestBody};
 use openflow::{
     Body, Channel, ChannelConfig, CloseReason, DatapathId, Event, FrameError, Framer, Message,
     SendError, Wire, Xid,
@@ -42,24 +42,28 @@ fn features() -> FeaturesReply {
     FeaturesReply::from_bytes(&features_reply(0).slice(8..)).unwrap()
 }
 
-/// An `OFPST_TABLE` reply part with `tables` table-stats entries.
-fn table_stats_part(xid: u32, more: bool, tables: std::ops::Range<u8>) -> Bytes {
+/// An `OFPST_GROUP_DESC` reply part describing bucketless groups `groups`, e.g.
+/// `OFPST_GROUP_DESC reply (OF1.3) (xid=0x30): flags=[more]` then ` group_id=1,type=all`.
+fn group_desc_part(xid: u32, more: bool, groups: std::ops::Range<u32>) -> Bytes {
     let mut b = BytesMut::new();
-    let len = 16 + 24 * tables.len();
+    let len = 16 + 8 * groups.len();
     b.put_slice(&[0x04, 0x13]);
     b.put_u16(len as u16);
     b.put_u32(xid);
-    b.put_u16(3); // OFPMP_TABLE
+    b.put_u16(7); // OFPMP_GROUP_DESC
     b.put_u16(u16::from(more)); // OFPMPF_REPLY_MORE
     b.put_u32(0);
-    for t in tables {
-        b.put_u8(t);
-        b.put_bytes(0, 3);
-        b.put_u32(u32::from(t) * 10); // active
-        b.put_u64(1000 + u64::from(t)); // lookups
-        b.put_u64(100 + u64::from(t)); // matched
+    for g in groups {
+        b.put_u16(8); // length
+        b.put_u8(0); // OFPGT_ALL
+        b.put_u8(0);
+        b.put_u32(g);
     }
     b.freeze()
+}
+
+fn group_desc_request() -> Body {
+    Body::MultipartRequest(MultipartRequest::new(MultipartRequestBody::GroupDesc))
 }
 
 fn encode(xid: u32, body: Body) -> Bytes {
@@ -552,21 +556,18 @@ fn unsolicited_messages_are_delivered() {
 fn multipart_reply_is_reassembled() {
     let now = t0();
     let mut c = ready(config(), now);
-    let xid = c.request(Body::GetConfigRequest, now).unwrap();
+    let xid = c.request(group_desc_request(), now).unwrap();
     let mut stream = BytesMut::new();
-    stream.put_slice(&table_stats_part(xid.0, true, 0..2));
-    stream.put_slice(&table_stats_part(xid.0, true, 2..3));
-    stream.put_slice(&table_stats_part(xid.0, false, 3..5));
+    stream.put_slice(&group_desc_part(xid.0, true, 0..2));
+    stream.put_slice(&group_desc_part(xid.0, true, 2..3));
+    stream.put_slice(&group_desc_part(xid.0, false, 3..5));
     c.handle_input(&stream, now);
     let ev = events(&mut c);
     let [Event::Reply(reply)] = &ev[..] else {
         panic!("{ev:?}");
     };
     // One reply holding the five entries, without the REPLY_MORE flag.
-    assert_eq!(
-        reply.encode().unwrap(),
-        table_stats_part(xid.0, false, 0..5)
-    );
+    assert_eq!(reply.encode().unwrap(), group_desc_part(xid.0, false, 0..5));
     assert_eq!(c.pending_requests(), 0);
 }
 
@@ -574,8 +575,8 @@ fn multipart_reply_is_reassembled() {
 fn multipart_parts_of_untracked_requests_pass_through() {
     let now = t0();
     let mut c = ready(config(), now);
-    c.handle_input(&table_stats_part(50, true, 0..1), now);
-    c.handle_input(&table_stats_part(50, false, 1..2), now);
+    c.handle_input(&group_desc_part(50, true, 0..1), now);
+    c.handle_input(&group_desc_part(50, false, 1..2), now);
     assert_eq!(events(&mut c).len(), 2);
 }
 
@@ -583,15 +584,15 @@ fn multipart_parts_of_untracked_requests_pass_through() {
 fn multipart_overflow_fails_the_request_and_swallows_the_rest() {
     let now = t0();
     let cfg = ChannelConfig {
-        max_multipart_bytes: 100,
+        max_multipart_bytes: 50,
         ..config()
     };
     let mut c = ready(cfg, now);
-    let xid = c.request(Body::GetConfigRequest, now).unwrap();
-    // 64 bytes fit; 64 more do not.
-    c.handle_input(&table_stats_part(xid.0, true, 0..2), now);
+    let xid = c.request(group_desc_request(), now).unwrap();
+    // A 32-byte part fits; 32 more do not.
+    c.handle_input(&group_desc_part(xid.0, true, 0..2), now);
     assert!(events(&mut c).is_empty());
-    c.handle_input(&table_stats_part(xid.0, true, 2..4), now);
+    c.handle_input(&group_desc_part(xid.0, true, 2..4), now);
     let overflow = ErrorCode::BadRequest(BadRequestCode::MultipartBufferOverflow);
     assert_eq!(
         events(&mut c),
@@ -604,15 +605,40 @@ fn multipart_overflow_fails_the_request_and_swallows_the_rest() {
         }]
     );
     // The remaining parts vanish, the last one included.
-    c.handle_input(&table_stats_part(xid.0, true, 4..6), now);
-    c.handle_input(&table_stats_part(xid.0, false, 6..7), now);
+    c.handle_input(&group_desc_part(xid.0, true, 4..6), now);
+    c.handle_input(&group_desc_part(xid.0, false, 6..7), now);
     assert!(events(&mut c).is_empty());
     assert_eq!(c.pending_requests(), 0);
     // The budget is free again.
-    let xid = c.request(Body::GetConfigRequest, now).unwrap();
-    c.handle_input(&table_stats_part(xid.0, true, 0..2), now);
-    c.handle_input(&table_stats_part(xid.0, false, 2..3), now);
+    let xid = c.request(group_desc_request(), now).unwrap();
+    c.handle_input(&group_desc_part(xid.0, true, 0..2), now);
+    c.handle_input(&group_desc_part(xid.0, false, 2..3), now);
     assert!(matches!(&events(&mut c)[..], [Event::Reply(_)]));
+}
+
+#[test]
+fn multipart_parts_of_different_types_fail_the_request() {
+    let now = t0();
+    let mut c = ready(config(), now);
+    let xid = c.request(group_desc_request(), now).unwrap();
+    c.handle_input(&group_desc_part(xid.0, true, 0..1), now);
+    // A final part of an unknown multipart type (100) under the same xid.
+    let mut other = BytesMut::new();
+    other.put_slice(&[0x04, 0x13, 0x00, 0x10]);
+    other.put_u32(xid.0);
+    other.put_slice(&[0x00, 100, 0, 0, 0, 0, 0, 0]);
+    c.handle_input(&other, now);
+    assert_eq!(
+        events(&mut c),
+        vec![Event::RequestFailed {
+            xid,
+            error: ErrorMsg::new(
+                ErrorCode::BadRequest(BadRequestCode::BadMultipart),
+                Bytes::new()
+            )
+        }]
+    );
+    assert_eq!(c.pending_requests(), 0);
 }
 
 // ---- Barriers ----
@@ -805,7 +831,7 @@ fn switch_stream() -> Bytes {
             data: Bytes::from_static(b"xy"),
         }),
     ));
-    b.put_slice(&table_stats_part(0x30, false, 0..1));
+    b.put_slice(&group_desc_part(0x30, false, 0..1));
     b.put_slice(&encode(
         0,
         Body::Unknown {
