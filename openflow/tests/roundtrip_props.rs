@@ -9,20 +9,25 @@ mod strategies;
 
 use std::fmt::{Debug, Display};
 
-use openflow::msg::Experimenter;
+use openflow::msg::{Experimenter, MultipartReplyBody as Rep, MultipartRequestBody as Req};
 use openflow::{Body, Message, Wire};
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
 
 use strategies::simple as s;
 use strategies::*;
-use strategies::{action as act, flow, oxm};
+use strategies::{action as act, flow, group, multipart as mp, oxm};
 
 /// Cases per property.
 const CASES: u32 = 256;
 
+/// [`CASES`] cases, or `PROPTEST_CASES` when set (for a longer run by hand).
 fn config() -> ProptestConfig {
-    ProptestConfig::with_cases(CASES)
+    let cases = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(CASES);
+    ProptestConfig::with_cases(cases)
 }
 
 /// The message contract: encode, decode back to an equal value, lengths agree, text renders.
@@ -114,6 +119,10 @@ message_props! {
     msg_port_status => flow::port_status().prop_map(Body::PortStatus);
     msg_port_mod => flow::port_mod().prop_map(Body::PortMod);
     msg_table_mod => flow::table_mod().prop_map(Body::TableMod);
+    msg_group_mod => group::group_mod().prop_map(Body::GroupMod);
+    msg_meter_mod => group::meter_mod().prop_map(Body::MeterMod);
+    msg_multipart_request => mp::multipart_request().prop_map(Body::MultipartRequest);
+    msg_multipart_reply => mp::multipart_reply().prop_map(Body::MultipartReply);
 }
 
 proptest! {
@@ -192,4 +201,86 @@ wire_props! {
     check_shown table_stats => flow::table_stats();
     check_shown port_stats_request => flow::port_stats_request();
     check_shown port_stats => flow::port_stats();
+}
+
+wire_props! {
+    check_shown group_mod => group::group_mod();
+    check_shown group_stats_request => group::group_stats_request();
+    check_shown group_stats => group::group_stats();
+    check_shown group_desc => group::group_desc();
+    check_shown group_features => group::group_features();
+    check_shown meter_band => group::meter_band();
+    check_shown meter_mod => group::meter_mod();
+    check_shown meter_request => group::meter_request();
+    check_shown meter_stats => group::meter_stats();
+    check_shown meter_config => group::meter_config();
+    check_shown meter_features => group::meter_features();
+    check_wire feature_id => mp::feature_id();
+    check_wire table_features_oxm_id => mp::oxm_id();
+    check_wire table_feature_prop => mp::table_feature_prop();
+    check_shown table_features => mp::table_features();
+    check_shown multipart_request => mp::multipart_request();
+    check_shown multipart_reply => mp::multipart_reply();
+}
+
+/// One test per multipart body type, so that each gets its own cases.
+macro_rules! multipart_props {
+    ($($name:ident => $strategy:expr;)*) => {
+        proptest! {
+            #![proptest_config(config())]
+            $(
+                #[test]
+                fn $name(m in message($strategy)) {
+                    check_message(&m)?;
+                }
+            )*
+        }
+    };
+}
+
+fn request(body: openflow::msg::MultipartRequestBody) -> Body {
+    Body::MultipartRequest(openflow::msg::MultipartRequest {
+        flags: Default::default(),
+        body,
+    })
+}
+
+fn reply(body: openflow::msg::MultipartReplyBody) -> Body {
+    Body::MultipartReply(openflow::msg::MultipartReply {
+        flags: Default::default(),
+        body,
+    })
+}
+
+multipart_props! {
+    mp_request_flow => flow::flow_stats_request().prop_map(|r| request(Req::Flow(r)));
+    mp_request_aggregate => flow::flow_stats_request().prop_map(|r| request(Req::Aggregate(r)));
+    mp_request_port_stats => flow::port_stats_request().prop_map(|r| request(Req::PortStats(r)));
+    mp_request_queue => s::queue_stats_request().prop_map(|r| request(Req::Queue(r)));
+    mp_request_group => group::group_stats_request().prop_map(|r| request(Req::Group(r)));
+    mp_request_meter => group::meter_request().prop_map(|r| request(Req::Meter(r)));
+    mp_request_meter_config => group::meter_request().prop_map(|r| request(Req::MeterConfig(r)));
+    mp_request_table_features =>
+        prop::collection::vec(mp::table_features(), 0..3).prop_map(|t| request(Req::TableFeatures(t)));
+    mp_request_bodiless => prop::sample::select(vec![
+        Req::Desc, Req::Table, Req::GroupDesc, Req::GroupFeatures, Req::MeterFeatures, Req::PortDesc,
+    ]).prop_map(request);
+    mp_reply_desc => s::desc().prop_map(|d| reply(Rep::Desc(d)));
+    mp_reply_flow => prop::collection::vec(flow::flow_stats(), 0..4).prop_map(|v| reply(Rep::Flow(v)));
+    mp_reply_aggregate => flow::aggregate_stats().prop_map(|a| reply(Rep::Aggregate(a)));
+    mp_reply_table => prop::collection::vec(flow::table_stats(), 0..4).prop_map(|v| reply(Rep::Table(v)));
+    mp_reply_port_stats =>
+        prop::collection::vec(flow::port_stats(), 0..4).prop_map(|v| reply(Rep::PortStats(v)));
+    mp_reply_queue => prop::collection::vec(s::queue_stats(), 0..4).prop_map(|v| reply(Rep::Queue(v)));
+    mp_reply_group => prop::collection::vec(group::group_stats(), 0..4).prop_map(|v| reply(Rep::Group(v)));
+    mp_reply_group_desc =>
+        prop::collection::vec(group::group_desc(), 0..4).prop_map(|v| reply(Rep::GroupDesc(v)));
+    mp_reply_group_features => group::group_features().prop_map(|g| reply(Rep::GroupFeatures(g)));
+    mp_reply_meter => prop::collection::vec(group::meter_stats(), 0..4).prop_map(|v| reply(Rep::Meter(v)));
+    mp_reply_meter_config =>
+        prop::collection::vec(group::meter_config(), 0..4).prop_map(|v| reply(Rep::MeterConfig(v)));
+    mp_reply_meter_features => group::meter_features().prop_map(|m| reply(Rep::MeterFeatures(m)));
+    mp_reply_table_features =>
+        prop::collection::vec(mp::table_features(), 0..3).prop_map(|v| reply(Rep::TableFeatures(v)));
+    mp_reply_port_desc => prop::collection::vec(flow::port_desc(), 0..4).prop_map(|v| reply(Rep::PortDesc(v)));
 }

@@ -1,10 +1,9 @@
 //! Strategies for groups and meters: group-mod and meter-mod, and their multipart bodies.
 
 use openflow::msg::{
-    Bucket, BucketCounter, GroupCapabilities, GroupDesc, GroupFeatures, GroupMod,
-    GroupModCommand, GroupStats, GroupStatsRequest, GroupType, MeterBand, MeterBandStats,
-    MeterConfig, MeterFeatures, MeterFlags, MeterMod, MeterModCommand, MeterMultipartRequest,
-    MeterStats,
+    Bucket, BucketCounter, GroupCapabilities, GroupDesc, GroupFeatures, GroupMod, GroupModCommand,
+    GroupStats, GroupStatsRequest, GroupType, MeterBand, MeterBandStats, MeterConfig,
+    MeterFeatures, MeterFlags, MeterMod, MeterModCommand, MeterMultipartRequest, MeterStats,
 };
 use openflow::{GroupId, MeterId, PortNo};
 use proptest::collection::vec;
@@ -16,8 +15,14 @@ use super::{bytes8, port};
 /// Buckets as a group of `group_type` has them: select buckets carry a weight, fast-failover
 /// buckets a port or group to watch, an indirect group exactly one bucket.
 pub fn buckets(group_type: GroupType) -> BoxedStrategy<Vec<Bucket>> {
-    let bucket = (any::<u16>(), port(), group_id(), action_list(), any::<bool>()).prop_map(
-        move |(weight, watch_port, watch_group, actions, by_port)| {
+    let bucket = (
+        any::<u16>(),
+        port(),
+        group_id(),
+        action_list(),
+        any::<bool>(),
+    )
+        .prop_map(move |(weight, watch_port, watch_group, actions, by_port)| {
             let (weight, watch_port, watch_group) = match group_type {
                 GroupType::Select => (weight.max(1), PortNo::ANY, GroupId::ANY),
                 GroupType::Ff if by_port => (0, watch_port, GroupId::ANY),
@@ -30,8 +35,7 @@ pub fn buckets(group_type: GroupType) -> BoxedStrategy<Vec<Bucket>> {
                 watch_group,
                 actions,
             }
-        },
-    );
+        });
     match group_type {
         GroupType::Indirect => vec(bucket, 1).boxed(),
         _ => vec(bucket, 0..4).boxed(),
@@ -45,7 +49,12 @@ fn group_type() -> impl Strategy<Value = GroupType> + Clone {
 /// A group-mod: adds and modifications carry the buckets their type calls for, deletes none
 /// (and may name all groups).
 pub fn group_mod() -> impl Strategy<Value = GroupMod> {
-    ((0u16..3).prop_map(GroupModCommand::from_raw), group_type(), group_id(), any::<bool>())
+    (
+        (0u16..3).prop_map(GroupModCommand::from_raw),
+        group_type(),
+        group_id(),
+        any::<bool>(),
+    )
         .prop_flat_map(|(command, group_type, group_id, all)| {
             let delete = command == GroupModCommand::Delete;
             let buckets = if delete {
@@ -56,7 +65,11 @@ pub fn group_mod() -> impl Strategy<Value = GroupMod> {
             buckets.prop_map(move |buckets| GroupMod {
                 command,
                 group_type,
-                group_id: if delete && all { GroupId::ALL } else { group_id },
+                group_id: if delete && all {
+                    GroupId::ALL
+                } else {
+                    group_id
+                },
                 buckets,
             })
         })
@@ -77,21 +90,23 @@ pub fn group_stats() -> impl Strategy<Value = GroupStats> + Clone {
         0u32..1_000_000_000,
         vec(any::<[u64; 2]>(), 0..4),
     )
-        .prop_map(|(group_id, ref_count, c, duration_sec, duration_nsec, b)| GroupStats {
-            group_id,
-            ref_count,
-            packet_count: c[0],
-            byte_count: c[1],
-            duration_sec,
-            duration_nsec,
-            bucket_stats: b
-                .into_iter()
-                .map(|c| BucketCounter {
-                    packet_count: c[0],
-                    byte_count: c[1],
-                })
-                .collect(),
-        })
+        .prop_map(
+            |(group_id, ref_count, c, duration_sec, duration_nsec, b)| GroupStats {
+                group_id,
+                ref_count,
+                packet_count: c[0],
+                byte_count: c[1],
+                duration_sec,
+                duration_nsec,
+                bucket_stats: b
+                    .into_iter()
+                    .map(|c| BucketCounter {
+                        packet_count: c[0],
+                        byte_count: c[1],
+                    })
+                    .collect(),
+            },
+        )
 }
 
 /// One group description.
@@ -186,7 +201,8 @@ pub fn meter_mod() -> impl Strategy<Value = MeterMod> + Clone {
 
 /// A meter statistics or configuration request.
 pub fn meter_request() -> impl Strategy<Value = MeterMultipartRequest> + Clone {
-    prop_oneof![meter_id(), Just(MeterId::ALL)].prop_map(|meter_id| MeterMultipartRequest { meter_id })
+    prop_oneof![meter_id(), Just(MeterId::ALL)]
+        .prop_map(|meter_id| MeterMultipartRequest { meter_id })
 }
 
 /// One meter statistics record.
@@ -199,21 +215,23 @@ pub fn meter_stats() -> impl Strategy<Value = MeterStats> + Clone {
         0u32..1_000_000_000,
         vec(any::<[u64; 2]>(), 0..4),
     )
-        .prop_map(|(meter_id, flow_count, c, duration_sec, duration_nsec, b)| MeterStats {
-            meter_id,
-            flow_count,
-            packet_in_count: c[0],
-            byte_in_count: c[1],
-            duration_sec,
-            duration_nsec,
-            band_stats: b
-                .into_iter()
-                .map(|c| MeterBandStats {
-                    packet_band_count: c[0],
-                    byte_band_count: c[1],
-                })
-                .collect(),
-        })
+        .prop_map(
+            |(meter_id, flow_count, c, duration_sec, duration_nsec, b)| MeterStats {
+                meter_id,
+                flow_count,
+                packet_in_count: c[0],
+                byte_in_count: c[1],
+                duration_sec,
+                duration_nsec,
+                band_stats: b
+                    .into_iter()
+                    .map(|c| MeterBandStats {
+                        packet_band_count: c[0],
+                        byte_band_count: c[1],
+                    })
+                    .collect(),
+            },
+        )
 }
 
 /// One meter configuration record.

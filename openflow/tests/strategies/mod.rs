@@ -12,6 +12,8 @@
 
 pub mod action;
 pub mod flow;
+pub mod group;
+pub mod multipart;
 pub mod oxm;
 pub mod simple;
 
@@ -78,15 +80,18 @@ pub fn any_body() -> BoxedStrategy<Body> {
         1 => unknown_body(),
         6 => simple::any_simple_body(),
         6 => flow_family_body(),
+        2 => group::group_mod().prop_map(Body::GroupMod),
+        2 => group::meter_mod().prop_map(Body::MeterMod),
+        5 => multipart::multipart_body(),
     ]
     .boxed()
 }
 
 /// A message OVS accepts inside a bundle: a flow, group or port mod, or a packet-out.
-// TODO(prop): group mods once their module lands.
 pub fn bundlable_message() -> impl Strategy<Value = Message> {
     message(prop_oneof![
         flow::flow_mod().prop_map(Body::FlowMod),
+        group::group_mod().prop_map(Body::GroupMod),
         flow::port_mod().prop_map(Body::PortMod),
         flow::packet_out().prop_map(Body::PacketOut),
     ])

@@ -66,11 +66,12 @@ pub fn table_feature_prop() -> impl Strategy<Value = TableFeatureProp> + Clone {
         oxms.clone().prop_map(P::WriteSetfieldMiss),
         oxms.clone().prop_map(P::ApplySetfield),
         oxms.prop_map(P::ApplySetfieldMiss),
-        exp.clone().prop_map(|(experimenter, exp_type, data)| P::Experimenter {
-            experimenter,
-            exp_type,
-            data
-        }),
+        exp.clone()
+            .prop_map(|(experimenter, exp_type, data)| P::Experimenter {
+                experimenter,
+                exp_type,
+                data
+            }),
         exp.prop_map(|(experimenter, exp_type, data)| P::ExperimenterMiss {
             experimenter,
             exp_type,
@@ -94,15 +95,17 @@ pub fn table_features() -> impl Strategy<Value = TableFeatures> + Clone {
         any::<u32>(),
         vec(table_feature_prop(), 0..6),
     )
-        .prop_map(|(table_id, name, m, config, max_entries, properties)| TableFeatures {
-            table_id,
-            name,
-            metadata_match: m[0],
-            metadata_write: m[1],
-            config,
-            max_entries,
-            properties,
-        })
+        .prop_map(
+            |(table_id, name, m, config, max_entries, properties)| TableFeatures {
+                table_id,
+                name,
+                metadata_match: m[0],
+                metadata_write: m[1],
+                config,
+                max_entries,
+                properties,
+            },
+        )
 }
 
 /// The multipart types OpenFlow 1.3 defines.
