@@ -19,8 +19,9 @@ use proptest::test_runner::TestCaseError;
 
 use strategies::any_message;
 
-/// Cases per property: more than the round-trip tests, since most inputs fail early.
-const CASES: u32 = 512;
+/// Cases per property: more than the round-trip tests, as each case is cheap and damages a
+/// message at a different place.
+const CASES: u32 = 2048;
 
 /// [`CASES`] cases, or `PROPTEST_CASES` when set (for a longer run by hand).
 fn config() -> ProptestConfig {

@@ -9,8 +9,9 @@ mod strategies;
 
 use std::fmt::{Debug, Display};
 
+use bytes::BytesMut;
 use openflow::msg::{Experimenter, MultipartReplyBody as Rep, MultipartRequestBody as Req};
-use openflow::{Body, Message, Wire};
+use openflow::{Body, HEADER_LEN, Header, Message, MsgType, Wire, Xid};
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
 
@@ -19,7 +20,7 @@ use strategies::*;
 use strategies::{action as act, flow, group, multipart as mp, oxm};
 
 /// Cases per property.
-const CASES: u32 = 256;
+const CASES: u32 = 512;
 
 /// [`CASES`] cases, or `PROPTEST_CASES` when set (for a longer run by hand).
 fn config() -> ProptestConfig {
@@ -128,6 +129,17 @@ message_props! {
 proptest! {
     #![proptest_config(config())]
 
+    /// The header alone: any version, type, length and xid survive `Header::parse`/`emit`.
+    #[test]
+    fn header(version in any::<u8>(), t in any::<u8>(), length in any::<u16>(), xid in any::<u32>()) {
+        let h = Header { version, msg_type: MsgType::from_raw(t), length, xid: Xid(xid) };
+        let mut out = BytesMut::new();
+        h.emit(&mut out);
+        prop_assert_eq!(out.len(), HEADER_LEN);
+        let parsed = openflow::wire::complete(Header::parse(&out));
+        prop_assert_eq!(parsed, Ok(h));
+    }
+
     /// A bundle add built as the extension asks (outer xid = inner xid) survives too.
     #[test]
     fn msg_bundle_add_as_sent(m in s::bundle_add_message()) {
@@ -204,6 +216,7 @@ wire_props! {
 }
 
 wire_props! {
+    check_shown bucket => group::bucket();
     check_shown group_mod => group::group_mod();
     check_shown group_stats_request => group::group_stats_request();
     check_shown group_stats => group::group_stats();

@@ -46,6 +46,13 @@ fn group_type() -> impl Strategy<Value = GroupType> + Clone {
     (0u8..4).prop_map(GroupType::from_raw)
 }
 
+/// One bucket, as a group of some type has it.
+pub fn bucket() -> impl Strategy<Value = Bucket> {
+    group_type()
+        .prop_flat_map(buckets)
+        .prop_filter_map("no bucket", |b| b.into_iter().next())
+}
+
 /// A group-mod: adds and modifications carry the buckets their type calls for, deletes none
 /// (and may name all groups).
 pub fn group_mod() -> impl Strategy<Value = GroupMod> {
