@@ -51,3 +51,13 @@ fn role() {
 fn async_config() {
     check("async config", simple::async_config());
 }
+
+#[test]
+fn flow_mod() {
+    check("flow mod", oracle::flow::flow_mods());
+}
+
+#[test]
+fn flow_removed() {
+    check("flow removed", oracle::flow::flow_removed());
+}

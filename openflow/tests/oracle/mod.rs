@@ -12,6 +12,8 @@
 
 #![allow(dead_code)]
 
+pub mod flow;
+pub mod frames;
 pub mod simple;
 
 use std::fmt::Write as _;
@@ -199,7 +201,10 @@ pub fn check(corpus: &str, cases: Vec<Case>) {
         match case.msg.encode() {
             Err(e) => problems.push(format!("[{}] does not encode: {e}", case.name)),
             Ok(bytes) => {
+                let rejected = matches!(case.expect, Expect::Rejects { .. });
                 match Message::decode(&bytes) {
+                    // Where OVS refuses the message, the crate may refuse it too.
+                    Err(_) if rejected => {}
                     Err(e) => problems.push(format!(
                         "[{}] the crate cannot decode its own bytes: {e}\n    hex: {}",
                         case.name,
