@@ -61,3 +61,13 @@ fn flow_mod() {
 fn flow_removed() {
     check("flow removed", oracle::flow::flow_removed());
 }
+
+#[test]
+fn packet_in() {
+    check("packet in", oracle::packet::packet_ins());
+}
+
+#[test]
+fn packet_out() {
+    check("packet out", oracle::packet::packet_outs());
+}

@@ -64,6 +64,19 @@ pub fn ipv4(
     ttl: u8,
     l4: impl FnOnce(u32) -> Vec<u8>,
 ) -> Vec<u8> {
+    ipv4_frag(src, dst, proto, tos, ttl, 0x4000, l4)
+}
+
+/// An IPv4 packet with the given flags/fragment-offset field (0x2000: more fragments).
+pub fn ipv4_frag(
+    src: Ipv4Addr,
+    dst: Ipv4Addr,
+    proto: u8,
+    tos: u8,
+    ttl: u8,
+    frag: u16,
+    l4: impl FnOnce(u32) -> Vec<u8>,
+) -> Vec<u8> {
     let mut pseudo = Vec::new();
     pseudo.extend_from_slice(&src.octets());
     pseudo.extend_from_slice(&dst.octets());
@@ -73,7 +86,9 @@ pub fn ipv4(
     let total = 20 + payload.len() as u16;
     let mut h = vec![0x45, tos];
     h.extend_from_slice(&total.to_be_bytes());
-    h.extend_from_slice(&[0x12, 0x34, 0x40, 0x00, ttl, proto, 0, 0]);
+    h.extend_from_slice(&[0x12, 0x34]);
+    h.extend_from_slice(&frag.to_be_bytes());
+    h.extend_from_slice(&[ttl, proto, 0, 0]);
     h.extend_from_slice(&src.octets());
     h.extend_from_slice(&dst.octets());
     let csum = fold(sum16(&h, 0));
@@ -170,4 +185,41 @@ pub fn nd(target: Ipv6Addr, option_type: u8, lladdr: [u8; 6]) -> Vec<u8> {
     b.extend_from_slice(&[option_type, 1]);
     b.extend_from_slice(&lladdr);
     b
+}
+
+/// Raw bytes as a transport payload (no checksum to fill in).
+pub fn raw(bytes: &[u8]) -> impl FnOnce(u32) -> Vec<u8> {
+    let v = bytes.to_vec();
+    move |_| v
+}
+
+/// An IPv6 extension header (hop-by-hop, routing, destination options: 8 bytes) in front of
+/// `inner`, whose protocol is `next`.
+pub fn ipv6_ext(next: u8, inner: impl FnOnce(u32) -> Vec<u8>) -> impl FnOnce(u32) -> Vec<u8> {
+    move |pseudo| {
+        let mut h = vec![next, 0, 1, 4, 0, 0, 0, 0];
+        h.extend_from_slice(&inner(pseudo));
+        h
+    }
+}
+
+/// An IPv6 fragment header with offset (in 8-byte units) and the more-fragments bit.
+pub fn ipv6_frag(
+    next: u8,
+    offset: u16,
+    more: bool,
+    inner: impl FnOnce(u32) -> Vec<u8>,
+) -> impl FnOnce(u32) -> Vec<u8> {
+    move |pseudo| {
+        let mut h = vec![next, 0];
+        h.extend_from_slice(&(offset << 3 | u16::from(more)).to_be_bytes());
+        h.extend_from_slice(&0x1234_5678u32.to_be_bytes());
+        h.extend_from_slice(&inner(pseudo));
+        h
+    }
+}
+
+/// An MPLS label stack entry.
+pub fn mpls_entry(label: u32, tc: u8, bos: bool, ttl: u8) -> [u8; 4] {
+    (label << 12 | u32::from(tc) << 9 | u32::from(bos) << 8 | u32::from(ttl)).to_be_bytes()
 }

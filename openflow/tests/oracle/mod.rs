@@ -9,11 +9,14 @@
 //! and reported together.
 //!
 //! `ovs-ofctl` missing is a failure, not a skip: CI installs Open vSwitch for these tests.
+//! `OVS_OFCTL` names another binary; `OFP_ORACLE_DUMP=1` (with `--nocapture`) prints every
+//! case's bytes and OVS's text.
 
 #![allow(dead_code)]
 
 pub mod flow;
 pub mod frames;
+pub mod packet;
 pub mod simple;
 
 use std::fmt::Write as _;
@@ -250,8 +253,12 @@ pub fn check(corpus: &str, cases: Vec<Case>) {
         encoded.len()
     );
 
+    let dump = std::env::var_os("OFP_ORACLE_DUMP").is_some();
     for ((n, bytes), theirs) in encoded.iter().zip(&chunks) {
         let case = &cases[*n];
+        if dump {
+            println!("[{}] {}\n{}", case.name, hex(bytes), theirs.trim_end());
+        }
         let ours = normalize(&case.msg.to_string());
         let theirs = normalize(theirs);
         let complaints = ovs_complaints(&case.msg, &theirs);
