@@ -71,3 +71,52 @@ fn packet_in() {
 fn packet_out() {
     check("packet out", oracle::packet::packet_outs());
 }
+
+#[test]
+fn port_status() {
+    check("port status", oracle::port::port_status());
+}
+
+#[test]
+fn port_mod() {
+    check("port mod", oracle::port::port_mods());
+}
+
+#[test]
+fn table_mod() {
+    check("table mod", oracle::port::table_mods());
+}
+
+#[test]
+fn bundle_add() {
+    use openflow::{Body, Message, Xid};
+    let mut inner: Vec<(String, Message)> = Vec::new();
+    for (n, case) in oracle::flow::flow_mods()
+        .into_iter()
+        .filter(|c| matches!(c.expect, oracle::Expect::Same))
+        .step_by(7)
+        .enumerate()
+    {
+        inner.push((case.name, Message::new(Xid(100 + n as u32), case.msg.body)));
+    }
+    for case in oracle::port::port_mods().into_iter().take(2) {
+        inner.push((case.name, Message::new(Xid(200), case.msg.body)));
+    }
+    for case in oracle::packet::packet_outs().into_iter().step_by(9) {
+        inner.push((case.name, Message::new(Xid(300), case.msg.body)));
+    }
+    let mut cases = simple::bundle_add(inner);
+    cases.push(
+        simple::bundle_add(vec![(
+            "barrier".to_string(),
+            Message::new(Xid(400), Body::BarrierRequest),
+        )])
+        .remove(0)
+        .rejected(
+            "OFPBFC_MSG_UNSUP",
+            "OVS allows only flow, group and port mods and packet-outs in a bundle \
+             (bundle::bundlable); the crate encodes and decodes any message there",
+        ),
+    );
+    check("bundle add", cases);
+}

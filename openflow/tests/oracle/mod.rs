@@ -17,6 +17,7 @@
 pub mod flow;
 pub mod frames;
 pub mod packet;
+pub mod port;
 pub mod simple;
 
 use std::fmt::Write as _;

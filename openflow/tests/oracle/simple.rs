@@ -214,7 +214,7 @@ pub fn bundle_control() -> Vec<Case> {
 }
 
 /// Bundle add messages around the given inner messages (flags and properties varied).
-pub fn bundle_add(inner: Vec<(&str, Message)>) -> Vec<Case> {
+pub fn bundle_add(inner: Vec<(String, Message)>) -> Vec<Case> {
     let mut cases = Vec::new();
     for (n, (name, msg)) in inner.into_iter().enumerate() {
         let flags = match n % 3 {
