@@ -120,3 +120,10 @@ fn bundle_add() {
     );
     check("bundle add", cases);
 }
+
+#[test]
+fn edge_values() {
+    let mut cases = oracle::edge::errors();
+    cases.extend(oracle::edge::unknown_values());
+    check("edge values", cases);
+}
