@@ -18,8 +18,10 @@
 mod macros;
 
 pub mod action;
+pub mod channel;
 pub mod errcode;
 pub mod error;
+pub mod frame;
 pub mod header;
 pub mod instruction;
 pub mod message;
@@ -30,8 +32,10 @@ pub mod types;
 pub mod wire;
 
 pub use action::Action;
+pub use channel::{Channel, ChannelConfig, CloseReason, Event, SendError};
 pub use errcode::ErrorCode;
 pub use error::{Ctx, DecodeError};
+pub use frame::{FrameError, Framer};
 pub use header::{HEADER_LEN, Header, MsgType, VERSION};
 pub use instruction::Instruction;
 pub use message::{Body, EncodeError, Message};
