@@ -127,3 +127,13 @@ fn edge_values() {
     cases.extend(oracle::edge::unknown_values());
     check("edge values", cases);
 }
+
+#[test]
+fn group_mod() {
+    check("group mod", oracle::group_meter::group_mods());
+}
+
+#[test]
+fn meter_mod() {
+    check("meter mod", oracle::group_meter::meter_mods());
+}

@@ -17,6 +17,7 @@
 pub mod edge;
 pub mod flow;
 pub mod frames;
+pub mod group_meter;
 pub mod packet;
 pub mod port;
 pub mod simple;
