@@ -137,3 +137,13 @@ fn group_mod() {
 fn meter_mod() {
     check("meter mod", oracle::group_meter::meter_mods());
 }
+
+#[test]
+fn multipart_request() {
+    check("multipart request", oracle::multipart::requests());
+}
+
+#[test]
+fn multipart_reply() {
+    check("multipart reply", oracle::multipart::replies());
+}

@@ -18,6 +18,7 @@ pub mod edge;
 pub mod flow;
 pub mod frames;
 pub mod group_meter;
+pub mod multipart;
 pub mod packet;
 pub mod port;
 pub mod simple;
