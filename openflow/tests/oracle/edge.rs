@@ -269,3 +269,10 @@ pub fn unknown_values() -> Vec<Case> {
         ),
     ]
 }
+
+/// Both edge corpora.
+pub fn all() -> Vec<Case> {
+    let mut cases = errors();
+    cases.extend(unknown_values());
+    cases
+}

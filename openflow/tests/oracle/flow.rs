@@ -372,6 +372,57 @@ pub fn matches() -> Vec<MatchCase> {
                 .collect(),
         ),
         mc(
+            "tcp src masked",
+            vec![
+                F::EthType(0x0800),
+                F::IpProto(6),
+                F::TcpSrc(0x8000, Some(0x8000)),
+            ],
+            vec![],
+        ),
+        mc(
+            "udp src masked",
+            vec![
+                F::EthType(0x0800),
+                F::IpProto(17),
+                F::UdpSrc(0x100, Some(0xff00)),
+            ],
+            vec![],
+        ),
+        mc(
+            "sctp src masked",
+            vec![
+                F::EthType(0x0800),
+                F::IpProto(132),
+                F::SctpSrc(0, Some(0xfffe)),
+            ],
+            vec![],
+        ),
+        mc(
+            "arp targets masked",
+            vec![
+                F::EthType(0x0806),
+                F::ArpTpa(v4("10.0.0.0"), Some(v4("255.255.255.0"))),
+                F::ArpTha(mac("00:00:00:00:00:00"), Some(mac("01:00:00:00:00:00"))),
+            ],
+            vec![],
+        ),
+        mc(
+            "nd sll masked",
+            vec![
+                F::EthType(0x86dd),
+                F::IpProto(58),
+                F::Icmpv6Type(135),
+                F::Ipv6NdSll(mac("52:54:00:00:00:00"), Some(mac("ff:ff:00:00:00:00"))),
+            ],
+            vec![],
+        ),
+        mc(
+            "tunnel src masked",
+            vec![F::TunIpv4Src(v4("172.16.0.0"), Some(v4("255.240.0.0")))],
+            vec![],
+        ),
+        mc(
             "raw nicira pkt_mark",
             vec![F::Unknown(RawOxm {
                 header: oxm_header(0x0001, 33, false, 4),

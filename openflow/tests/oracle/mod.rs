@@ -14,6 +14,7 @@
 
 #![allow(dead_code)]
 
+pub mod coverage;
 pub mod edge;
 pub mod flow;
 pub mod frames;

@@ -145,7 +145,10 @@ pub fn requests() -> Vec<Case> {
                 body: Bytes::new(),
             },
         )
-        .rejected("OFPBRC_BAD_STAT", "a multipart type OpenFlow 1.3 does not define"),
+        .rejected(
+            "OFPBRC_BAD_STAT",
+            "a multipart type OpenFlow 1.3 does not define",
+        ),
     );
     cases
 }
@@ -200,7 +203,9 @@ fn flow_stats() -> Vec<FlowStats> {
             cookie: Cookie(u64::MAX),
             packet_count: 0,
             byte_count: 0,
-            match_: Match::new().with(F::Reg(3, 7, None)).with(F::TunnelId(9, None)),
+            match_: Match::new()
+                .with(F::Reg(3, 7, None))
+                .with(F::TunnelId(9, None)),
             instructions: vec![
                 Instruction::Meter(MeterId(1)),
                 Instruction::WriteActions(vec![out(PortNo::CONTROLLER.0)]),
@@ -261,10 +266,12 @@ fn basic(field: u8, len: u8, mask: bool) -> openflow::msg::OxmId {
 pub fn table_features() -> Vec<TableFeatures> {
     use TableFeatureProp as P;
     let instructions: Vec<InstructionId> = (1..=6).map(FeatureId::Type).collect();
-    let actions: Vec<ActionId> = [0u16, 11, 12, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27]
-        .into_iter()
-        .map(FeatureId::Type)
-        .collect();
+    let actions: Vec<ActionId> = [
+        0u16, 11, 12, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27,
+    ]
+    .into_iter()
+    .map(FeatureId::Type)
+    .collect();
     let some_actions: Vec<ActionId> = [0u16, 22, 25].into_iter().map(FeatureId::Type).collect();
     let matches = vec![
         basic(0, 4, false),
@@ -283,7 +290,12 @@ pub fn table_features() -> Vec<TableFeatures> {
         openflow::msg::OxmId::new(oxm_header(CLASS_NXM_1, 31, true, 4)),
     ];
     let wildcards = vec![basic(0, 4, false), basic(3, 6, false), basic(11, 4, false)];
-    let setfields = vec![basic(3, 6, false), basic(4, 6, false), basic(6, 2, false), basic(11, 4, false)];
+    let setfields = vec![
+        basic(3, 6, false),
+        basic(4, 6, false),
+        basic(6, 2, false),
+        basic(11, 4, false),
+    ];
     let full = |table_id: u8| TableFeatures {
         table_id: TableId(table_id),
         name: format!("table{table_id}"),
@@ -456,15 +468,13 @@ pub fn replies() -> Vec<Case> {
                     | GroupCapabilities::SELECT_LIVENESS
                     | GroupCapabilities::CHAINING,
                 max_groups: [0xffff_ff00, 100, 2, 3],
-                actions: [
-                    1 | 1 << 22 | 1 << 25,
-                    1 << 17 | 1 << 18,
-                    0,
-                    (1 << 28) - 1,
-                ],
+                actions: [1 | 1 << 22 | 1 << 25, 1 << 17 | 1 << 18, 0, (1 << 28) - 1],
             }),
         ),
-        rep("group features reply empty", R::GroupFeatures(GroupFeatures::default())),
+        rep(
+            "group features reply empty",
+            R::GroupFeatures(GroupFeatures::default()),
+        ),
         rep(
             "meter reply",
             R::Meter(vec![
@@ -522,7 +532,10 @@ pub fn replies() -> Vec<Case> {
                 max_color: 0,
             }),
         ),
-        rep("meter features reply empty", R::MeterFeatures(MeterFeatures::default())),
+        rep(
+            "meter features reply empty",
+            R::MeterFeatures(MeterFeatures::default()),
+        ),
         rep("table features reply", R::TableFeatures(table_features())),
         rep(
             "port desc reply",
@@ -586,7 +599,10 @@ pub fn replies() -> Vec<Case> {
                 body: Bytes::new(),
             },
         )
-        .rejected("OFPBRC_BAD_STAT", "a multipart type OpenFlow 1.3 does not define"),
+        .rejected(
+            "OFPBRC_BAD_STAT",
+            "a multipart type OpenFlow 1.3 does not define",
+        ),
     );
     let _ = MacAddr::ZERO;
     cases

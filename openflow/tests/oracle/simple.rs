@@ -447,3 +447,60 @@ pub fn async_config() -> Vec<Case> {
     }
     cases
 }
+
+/// Experimenter messages: bundle control and the ones kept raw.
+pub fn experimenter() -> Vec<Case> {
+    let mut cases = bundle_control();
+    cases.extend(experimenter_other());
+    cases
+}
+
+/// Features, switch config and barrier messages.
+pub fn features_config_barrier() -> Vec<Case> {
+    let mut cases = features();
+    cases.extend(config());
+    cases.extend(barrier());
+    cases
+}
+
+/// Bundle adds around flow mods, port mods, packet-outs and group mods, and around a
+/// message OVS does not allow in a bundle.
+pub fn bundle_adds() -> Vec<Case> {
+    use super::Expect;
+    let mut inner: Vec<(String, Message)> = Vec::new();
+    for (n, case) in super::flow::flow_mods()
+        .into_iter()
+        .filter(|c| matches!(c.expect, Expect::Same))
+        .step_by(7)
+        .enumerate()
+    {
+        inner.push((case.name, Message::new(Xid(100 + n as u32), case.msg.body)));
+    }
+    for case in super::port::port_mods().into_iter().take(2) {
+        inner.push((case.name, Message::new(Xid(200), case.msg.body)));
+    }
+    for case in super::packet::packet_outs().into_iter().step_by(9) {
+        inner.push((case.name, Message::new(Xid(300), case.msg.body)));
+    }
+    for case in super::group_meter::group_mods()
+        .into_iter()
+        .filter(|c| matches!(c.expect, Expect::Same))
+        .step_by(4)
+    {
+        inner.push((case.name, Message::new(Xid(400), case.msg.body)));
+    }
+    let mut cases = bundle_add(inner);
+    cases.push(
+        bundle_add(vec![(
+            "barrier".to_string(),
+            Message::new(Xid(500), Body::BarrierRequest),
+        )])
+        .remove(0)
+        .rejected(
+            "OFPBFC_MSG_UNSUP",
+            "OVS allows only flow, group and port mods and packet-outs in a bundle \
+             (bundle::bundlable); the crate encodes and decodes any message there",
+        ),
+    );
+    cases
+}
