@@ -39,7 +39,7 @@ pub use frame::{FrameError, Framer};
 pub use header::{HEADER_LEN, Header, MsgType, VERSION};
 pub use instruction::Instruction;
 pub use message::{Body, EncodeError, Message};
-pub use oxm::{Match, OxmField};
+pub use oxm::{Match, OxmField, OxmId};
 pub use text::SyntaxError;
 pub use types::{
     BufferId, Cookie, DatapathId, GroupId, MacAddr, MeterId, PortNo, QueueId, TableId, Xid,
