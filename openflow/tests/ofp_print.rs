@@ -36,6 +36,7 @@ corpora! {
     role => simple::role(),
     async_config => simple::async_config(),
     flow_mod => flow::flow_mods(),
+    odd_match => flow::odd_matches(),
     flow_removed => flow::flow_removed(),
     packet_in => packet::packet_ins(),
     packet_out => packet::packet_outs(),
