@@ -55,3 +55,14 @@ fn corpus_covers_every_message() {
     let cases: Vec<Case> = all_corpora().into_iter().flat_map(|(_, c)| c).collect();
     oracle::coverage::check(&cases);
 }
+
+#[test]
+fn flow_text_means_what_ovs_means() {
+    let problems = oracle::flow_text::problems();
+    assert!(
+        problems.is_empty(),
+        "FlowMod::from_ofctl differs from ovs-ofctl parse-flows in {} flow(s):\n\n{}\n",
+        problems.len(),
+        problems.join("\n\n")
+    );
+}

@@ -836,6 +836,15 @@ pub fn flow_mods() -> Vec<Case> {
             Err(e) => panic!("FlowMod::from_ofctl({text:?}): {e}"),
         }
     }
+    // Every flow of the text cross-check, as bytes.
+    for text in super::flow_text::FLOWS {
+        if let Ok(fm) = FlowMod::from_ofctl(text, FlowModCommand::Add) {
+            cases.push(Case::body(
+                format!("flow_mod text {text}"),
+                Body::FlowMod(fm),
+            ));
+        }
+    }
     cases
 }
 
@@ -878,32 +887,101 @@ pub fn odd_matches() -> Vec<Case> {
         ("vlan vid without present bit", vec![F::VlanVid(0x64, None)]),
         ("vlan none masked", vec![F::VlanVid(0, Some(0x1000))]),
         ("vlan full mask", vec![F::VlanVid(0x1064, Some(0x1fff))]),
-        ("vlan pcp with vid", vec![F::VlanVid(0x1064, None), F::VlanPcp(7)]),
-        ("vlan pcp present", vec![F::VlanVid(0x1000, Some(0x1000)), F::VlanPcp(0)]),
+        (
+            "vlan pcp with vid",
+            vec![F::VlanVid(0x1064, None), F::VlanPcp(7)],
+        ),
+        (
+            "vlan pcp present",
+            vec![F::VlanVid(0x1000, Some(0x1000)), F::VlanPcp(0)],
+        ),
         ("dscp ecn max", ip(vec![F::IpDscp(63), F::IpEcn(3)])),
-        ("ipv4 zero mask", ip(vec![F::Ipv4Src("0.0.0.0".parse().unwrap(), Some("0.0.0.0".parse().unwrap()))])),
-        ("ipv4 full mask", ip(vec![F::Ipv4Dst("10.1.2.3".parse().unwrap(), Some("255.255.255.255".parse().unwrap()))])),
-        ("eth full mask", vec![F::EthSrc(mac("02:00:00:00:00:01"), Some(mac("ff:ff:ff:ff:ff:ff")))]),
-        ("eth zero mask", vec![F::EthDst(mac("00:00:00:00:00:00"), Some(mac("00:00:00:00:00:00")))]),
+        (
+            "ipv4 zero mask",
+            ip(vec![F::Ipv4Src(
+                "0.0.0.0".parse().unwrap(),
+                Some("0.0.0.0".parse().unwrap()),
+            )]),
+        ),
+        (
+            "ipv4 full mask",
+            ip(vec![F::Ipv4Dst(
+                "10.1.2.3".parse().unwrap(),
+                Some("255.255.255.255".parse().unwrap()),
+            )]),
+        ),
+        (
+            "eth full mask",
+            vec![F::EthSrc(
+                mac("02:00:00:00:00:01"),
+                Some(mac("ff:ff:ff:ff:ff:ff")),
+            )],
+        ),
+        (
+            "eth zero mask",
+            vec![F::EthDst(
+                mac("00:00:00:00:00:00"),
+                Some(mac("00:00:00:00:00:00")),
+            )],
+        ),
         ("metadata zero mask", vec![F::Metadata(0, Some(0))]),
         ("metadata full mask", vec![F::Metadata(5, Some(u64::MAX))]),
-        ("reg full mask", vec![F::Reg(15, 0xffff_ffff, Some(0xffff_ffff))]),
-        ("tun_id full mask", vec![F::TunnelId(u64::MAX, Some(u64::MAX))]),
-        ("tcp ports zero", ip(vec![F::IpProto(6), F::TcpSrc(0, None), F::TcpDst(65535, None)])),
-        ("ipv6 flabel max", vec![F::EthType(0x86dd), F::Ipv6Flabel(0xfffff, None)]),
-        ("ipv6 all zero masked", vec![F::EthType(0x86dd), F::Ipv6Dst("::".parse().unwrap(), Some("::".parse().unwrap()))]),
-        ("mpls max", vec![F::EthType(0x8847), F::MplsLabel(0xfffff), F::MplsTc(7), F::MplsBos(1)]),
+        (
+            "reg full mask",
+            vec![F::Reg(15, 0xffff_ffff, Some(0xffff_ffff))],
+        ),
+        (
+            "tun_id full mask",
+            vec![F::TunnelId(u64::MAX, Some(u64::MAX))],
+        ),
+        (
+            "tcp ports zero",
+            ip(vec![
+                F::IpProto(6),
+                F::TcpSrc(0, None),
+                F::TcpDst(65535, None),
+            ]),
+        ),
+        (
+            "ipv6 flabel max",
+            vec![F::EthType(0x86dd), F::Ipv6Flabel(0xfffff, None)],
+        ),
+        (
+            "ipv6 all zero masked",
+            vec![
+                F::EthType(0x86dd),
+                F::Ipv6Dst("::".parse().unwrap(), Some("::".parse().unwrap())),
+            ],
+        ),
+        (
+            "mpls max",
+            vec![
+                F::EthType(0x8847),
+                F::MplsLabel(0xfffff),
+                F::MplsTc(7),
+                F::MplsBos(1),
+            ],
+        ),
         ("mpls multicast", vec![F::EthType(0x8848), F::MplsLabel(0)]),
         ("in_port max", vec![F::InPort(PortNo(0xfeff))]),
         ("in_port any", vec![F::InPort(PortNo::ANY)]),
-        ("icmp type max", ip(vec![F::IpProto(1), F::Icmpv4Type(255), F::Icmpv4Code(255)])),
+        (
+            "icmp type max",
+            ip(vec![F::IpProto(1), F::Icmpv4Type(255), F::Icmpv4Code(255)]),
+        ),
         ("arp op max", vec![F::EthType(0x0806), F::ArpOp(0xff)]),
         ("eth type ip only", vec![F::EthType(0x0800)]),
         ("eth type ipv6 only", vec![F::EthType(0x86dd)]),
         ("eth type 802.3", vec![F::EthType(0x05ff)]),
         ("ip proto 0", ip(vec![F::IpProto(0)])),
-        ("ipv6 proto tcp only", vec![F::EthType(0x86dd), F::IpProto(6)]),
-        ("ipv6 proto sctp", vec![F::EthType(0x86dd), F::IpProto(132), F::SctpDst(1, None)]),
+        (
+            "ipv6 proto tcp only",
+            vec![F::EthType(0x86dd), F::IpProto(6)],
+        ),
+        (
+            "ipv6 proto sctp",
+            vec![F::EthType(0x86dd), F::IpProto(132), F::SctpDst(1, None)],
+        ),
     ];
     list.into_iter()
         .map(|(name, fields)| {

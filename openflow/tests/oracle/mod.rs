@@ -17,6 +17,7 @@
 pub mod coverage;
 pub mod edge;
 pub mod flow;
+pub mod flow_text;
 pub mod frames;
 pub mod group_meter;
 pub mod multipart;
