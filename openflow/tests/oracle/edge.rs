@@ -241,6 +241,75 @@ pub fn unknown_values() -> Vec<Case> {
             "in_port twice (Match::validate refuses it too)",
         ),
         Case::body(
+            "packet_in total_len != data_len",
+            Body::PacketIn(PacketIn {
+                buffer_id: BufferId::NO_BUFFER,
+                total_len: 100,
+                reason: PacketInReason::NoMatch,
+                table_id: TableId(0),
+                cookie: Cookie(u64::MAX),
+                match_: in1.clone(),
+                data: Bytes::from_static(&[0xff; 14]),
+            }),
+        )
+        .flagged(
+            "total_len != data_len",
+            "an unbuffered packet-in whose frame was cut; OVS and our text both say so",
+        ),
+        Case::body(
+            "packet_in total_len < data_len",
+            Body::PacketIn(PacketIn {
+                buffer_id: BufferId(7),
+                total_len: 10,
+                reason: PacketInReason::NoMatch,
+                table_id: TableId(0),
+                cookie: Cookie(u64::MAX),
+                match_: in1.clone(),
+                data: Bytes::from_static(&[0xff; 14]),
+            }),
+        )
+        .flagged(
+            "total_len < data_len",
+            "a buffered packet-in carrying more than the frame; OVS and our text both say so",
+        ),
+        Case::body(
+            "packet_in with non-pipeline fields",
+            Body::PacketIn(PacketIn {
+                buffer_id: BufferId::NO_BUFFER,
+                total_len: 0,
+                reason: PacketInReason::Action,
+                table_id: TableId(0),
+                cookie: Cookie(u64::MAX),
+                match_: Match::new()
+                    .with(F::InPort(PortNo(1)))
+                    .with(F::EthType(0x0800))
+                    .with(F::IpProto(6)),
+                data: Bytes::new(),
+            }),
+        ),
+        Case::body(
+            "multipart reply unknown flags",
+            Body::MultipartReply(MultipartReply {
+                flags: MultipartReplyFlags(0x8001),
+                body: MultipartReplyBody::PortDesc(vec![]),
+            }),
+        )
+        .flagged(
+            "unknown flags 0x8000",
+            "a flag OpenFlow does not define; OVS and our text both show it",
+        ),
+        Case::body(
+            "multipart request unknown flags",
+            Body::MultipartRequest(MultipartRequest {
+                flags: MultipartRequestFlags(0x0002),
+                body: MultipartRequestBody::PortDesc,
+            }),
+        )
+        .flagged(
+            "unknown flags 0x0002",
+            "a flag OpenFlow does not define; OVS and our text both show it",
+        ),
+        Case::body(
             "hello unknown element only",
             Body::Hello(Hello {
                 elements: vec![HelloElement::Unknown {

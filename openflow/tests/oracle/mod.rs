@@ -39,6 +39,14 @@ pub enum Expect {
     Same,
     /// OVS decodes the message without error but prints other text, for the stated reason.
     Differs(&'static str),
+    /// OVS decodes the message and prints exactly our text, which contains a warning
+    /// marker of its own (`***MARKER***`), for the stated reason.
+    Flagged {
+        /// The text between OVS's `***` markers.
+        marker: &'static str,
+        /// Why the crate emits such a message.
+        reason: &'static str,
+    },
     /// OVS cannot decode the message (its printer reports `***decode error: NAME***`), for
     /// the stated reason; NAME must appear in its output.
     Rejects {
@@ -94,6 +102,12 @@ impl Case {
     fn may_log(&self, line: &str) -> bool {
         matches!(self.expect, Expect::Rejects { .. })
             || self.logs.is_some_and(|(text, _)| line.contains(text))
+    }
+
+    /// The same case, which OVS prints with the warning `***marker***` (and so do we).
+    pub fn flagged(mut self, marker: &'static str, reason: &'static str) -> Case {
+        self.expect = Expect::Flagged { marker, reason };
+        self
     }
 
     /// The same case, which OVS cannot decode (it reports `error`) for `reason`.
@@ -295,6 +309,20 @@ pub fn check(corpus: &str, cases: Vec<Case>) {
                         "listed as differing ({reason}) but the texts now agree: make it a \
                          plain case"
                     )));
+                }
+            }
+            Expect::Flagged { marker, reason } => {
+                let marker = format!("***{marker}***");
+                let others: Vec<&&str> =
+                    complaints.iter().filter(|l| !l.contains(&marker)).collect();
+                if !others.is_empty() {
+                    problems.push(report(&format!("OVS cannot decode it: {others:?}")));
+                } else if !theirs.contains(&marker) {
+                    problems.push(report(&format!(
+                        "expected OVS to flag {marker} ({reason}); it no longer does"
+                    )));
+                } else if ours != theirs {
+                    problems.push(report("our text differs from OVS's"));
                 }
             }
             Expect::Rejects { error, reason } => {
