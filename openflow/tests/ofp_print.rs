@@ -7,7 +7,7 @@
 
 mod oracle;
 
-use oracle::{Case, check, edge, flow, group_meter, multipart, packet, port, simple};
+use oracle::{Case, check, edge, flow, group_meter, matches, multipart, packet, port, simple};
 
 macro_rules! corpora {
     ($($test:ident => $corpus:expr,)*) => {
@@ -36,7 +36,7 @@ corpora! {
     role => simple::role(),
     async_config => simple::async_config(),
     flow_mod => flow::flow_mods(),
-    odd_match => flow::odd_matches(),
+    odd_match => matches::odd_matches(),
     flow_removed => flow::flow_removed(),
     packet_in => packet::packet_ins(),
     packet_out => packet::packet_outs(),

@@ -10,13 +10,7 @@ use openflow::{
 };
 
 use super::Case;
-
-fn out(port: u32) -> Action {
-    Action::Output {
-        port: PortNo(port),
-        max_len: 0,
-    }
-}
+use super::build::out;
 
 fn flow(match_: Match, instructions: Vec<Instruction>) -> FlowMod {
     FlowMod {

@@ -7,13 +7,7 @@ use openflow::oxm::OxmField as F;
 use openflow::{Action, Body, GroupId, MeterId, PortNo, QueueId};
 
 use super::Case;
-
-fn out(port: u32) -> Action {
-    Action::Output {
-        port: PortNo(port),
-        max_len: 0,
-    }
-}
+use super::build::out;
 
 /// Buckets suited to each group type.
 pub fn buckets(t: GroupType) -> Vec<Bucket> {

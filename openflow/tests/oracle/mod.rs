@@ -14,12 +14,15 @@
 
 #![allow(dead_code)]
 
+pub mod actions;
+pub mod build;
 pub mod coverage;
 pub mod edge;
 pub mod flow;
 pub mod flow_text;
 pub mod frames;
 pub mod group_meter;
+pub mod matches;
 pub mod multipart;
 pub mod packet;
 pub mod port;

@@ -4,11 +4,10 @@
 use bytes::Bytes;
 use openflow::msg::*;
 use openflow::oxm::{CLASS_NXM_1, CLASS_OPENFLOW_BASIC, Match, OxmField as F, oxm_header};
-use openflow::{
-    Action, Body, Cookie, GroupId, Instruction, MacAddr, MeterId, PortNo, QueueId, TableId,
-};
+use openflow::{Action, Body, Cookie, GroupId, Instruction, MeterId, PortNo, QueueId, TableId};
 
 use super::Case;
+use super::build::out;
 
 fn req(name: impl Into<String>, body: MultipartRequestBody) -> Case {
     Case::body(name, Body::MultipartRequest(MultipartRequest::new(body)))
@@ -16,13 +15,6 @@ fn req(name: impl Into<String>, body: MultipartRequestBody) -> Case {
 
 fn rep(name: impl Into<String>, body: MultipartReplyBody) -> Case {
     Case::body(name, Body::MultipartReply(MultipartReply::new(body)))
-}
-
-fn out(port: u32) -> Action {
-    Action::Output {
-        port: PortNo(port),
-        max_len: 0,
-    }
 }
 
 /// Multipart requests of every type.
@@ -604,6 +596,5 @@ pub fn replies() -> Vec<Case> {
             "a multipart type OpenFlow 1.3 does not define",
         ),
     );
-    let _ = MacAddr::ZERO;
     cases
 }

@@ -2,23 +2,14 @@
 //! IGMP, fragments), IPv6 (TCP, UDP, ICMPv6 neighbour discovery, extension headers), VLAN,
 //! QinQ, MPLS, LLC/SNAP, truncated frames.
 
-use std::net::{Ipv4Addr, Ipv6Addr};
-
 use bytes::Bytes;
 use openflow::msg::*;
 use openflow::oxm::{Match, OxmField as F};
 use openflow::{Action, Body, BufferId, Cookie, GroupId, PortNo, TableId};
 
 use super::Case;
+use super::build::{v4, v6};
 use super::frames::*;
-
-fn v4(s: &str) -> Ipv4Addr {
-    s.parse().unwrap()
-}
-
-fn v6(s: &str) -> Ipv6Addr {
-    s.parse().unwrap()
-}
 
 const A4: &str = "192.0.2.10";
 const B4: &str = "198.51.100.20";
