@@ -333,9 +333,117 @@ pub fn unknown_values() -> Vec<Case> {
     ]
 }
 
-/// Both edge corpora.
+/// Errors quoting requests of other families, and strings longer than their fields.
+pub fn quotes_and_lengths() -> Vec<Case> {
+    let quote = |code: ErrorCode, msg: Message| {
+        Body::Error(ErrorMsg::for_request(code, msg.encode().unwrap()))
+    };
+    let flow_req = Message::new(
+        Xid(3),
+        Body::MultipartRequest(MultipartRequest::new(MultipartRequestBody::Flow(
+            FlowStatsRequest {
+                match_: Match::new()
+                    .with(F::EthType(0x0800))
+                    .with(F::Ipv4Src("10.0.0.1".parse().unwrap(), None)),
+                ..FlowStatsRequest::default()
+            },
+        ))),
+    );
+    let group_mod = Message::new(
+        Xid(4),
+        Body::GroupMod(GroupMod {
+            command: GroupModCommand::Add,
+            group_type: GroupType::Select,
+            group_id: openflow::GroupId(1),
+            buckets: vec![Bucket::new(1, vec![out(1)]), Bucket::new(2, vec![out(2)])],
+        }),
+    );
+    let meter_mod = Message::new(
+        Xid(5),
+        Body::MeterMod(MeterMod {
+            command: MeterModCommand::Add,
+            flags: MeterFlags::KBPS,
+            meter_id: openflow::MeterId(1),
+            bands: vec![MeterBand::Drop {
+                rate: 1,
+                burst_size: 0,
+            }],
+        }),
+    );
+    let bundle = Message::new(
+        Xid(6),
+        Body::Experimenter(Experimenter::BundleControl(BundleControl::new(
+            1,
+            BundleCtrlType::CommitRequest,
+            BundleFlags::ATOMIC,
+        ))),
+    );
+    let long = "x".repeat(300);
+    vec![
+        Case::body(
+            "error quoting a flow stats request",
+            quote(
+                ErrorCode::BadRequest(BadRequestCode::BadMultipart),
+                flow_req,
+            ),
+        ),
+        Case::body(
+            "error quoting a group mod",
+            quote(
+                ErrorCode::GroupModFailed(GroupModFailedCode::GroupExists),
+                group_mod,
+            ),
+        ),
+        Case::body(
+            "error quoting a meter mod",
+            quote(
+                ErrorCode::MeterModFailed(MeterModFailedCode::MeterExists),
+                meter_mod,
+            ),
+        ),
+        Case::body(
+            "bundle error quoting a bundle control",
+            quote(BundleFailedCode::ALL[3].error_code(), bundle),
+        ),
+        Case::body(
+            "desc reply with strings longer than their fields",
+            Body::MultipartReply(MultipartReply::new(MultipartReplyBody::Desc(Desc {
+                mfr_desc: long.clone(),
+                hw_desc: long.clone(),
+                sw_desc: long.clone(),
+                serial_num: long.clone(),
+                dp_desc: long.clone(),
+            }))),
+        )
+        .lossy("Desc strings are cut to their fields on emit"),
+        Case::body(
+            "port status with a name longer than 15",
+            Body::PortStatus(PortStatus {
+                reason: PortReason::Add,
+                desc: Port {
+                    name: "a-very-long-port-name".into(),
+                    ..super::port::ports().remove(0).1
+                },
+            }),
+        )
+        .lossy("port names are cut to 15 bytes on emit"),
+        Case::body(
+            "table features with a long name",
+            Body::MultipartReply(MultipartReply::new(MultipartReplyBody::TableFeatures(
+                vec![TableFeatures {
+                    name: long,
+                    ..super::multipart::table_features().remove(2)
+                }],
+            ))),
+        )
+        .lossy("table names are cut to 31 bytes on emit"),
+    ]
+}
+
+/// Every edge corpus.
 pub fn all() -> Vec<Case> {
     let mut cases = errors();
     cases.extend(unknown_values());
+    cases.extend(quotes_and_lengths());
     cases
 }
