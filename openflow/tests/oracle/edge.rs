@@ -440,10 +440,26 @@ pub fn quotes_and_lengths() -> Vec<Case> {
     ]
 }
 
+/// Table features with a property type OpenFlow 1.3 does not define.
+pub fn unknown_table_feature_prop() -> Vec<Case> {
+    let mut tf = super::multipart::table_features().remove(2);
+    tf.properties.push(TableFeatureProp::Unknown {
+        prop_type: 0x0020,
+        body: Bytes::from_static(&[1, 2, 3, 4]),
+    });
+    vec![Case::body(
+        "table features unknown property",
+        Body::MultipartReply(MultipartReply::new(MultipartReplyBody::TableFeatures(vec![
+            tf,
+        ]))),
+    )]
+}
+
 /// Every edge corpus.
 pub fn all() -> Vec<Case> {
     let mut cases = errors();
     cases.extend(unknown_values());
     cases.extend(quotes_and_lengths());
+    cases.extend(unknown_table_feature_prop());
     cases
 }

@@ -295,6 +295,7 @@ pub fn required() -> Vec<String> {
             "ApplySetfieldMiss",
             "Experimenter",
             "ExperimenterMiss",
+            "Unknown",
         ],
     );
     let debug = |v: &dyn core::fmt::Debug| format!("{v:?}");
