@@ -449,9 +449,9 @@ pub fn unknown_table_feature_prop() -> Vec<Case> {
     });
     vec![Case::body(
         "table features unknown property",
-        Body::MultipartReply(MultipartReply::new(MultipartReplyBody::TableFeatures(vec![
-            tf,
-        ]))),
+        Body::MultipartReply(MultipartReply::new(MultipartReplyBody::TableFeatures(
+            vec![tf],
+        ))),
     )]
 }
 
