@@ -706,4 +706,22 @@ mod tests {
              00000000  aa bb cc dd                                     |....            |"
         );
     }
+
+    proptest::proptest! {
+        #[test]
+        fn arbitrary_bytes_never_panic(mut body in proptest::collection::vec(0u8..=255, 0..64)) {
+            let b = Bytes::from(body.clone());
+            if let Ok(c) = BundleControl::from_bytes(&b) {
+                let _ = c.to_string();
+                proptest::prop_assert_eq!(BundleControl::from_bytes(&c.to_bytes()).unwrap(), c);
+            }
+            // Bundle adds carrying an echo request (a module complete here).
+            if let Some(v) = body.get_mut(8) { *v = 4; }
+            if let Some(t) = body.get_mut(9) { *t = 2; }
+            if let Ok(a) = BundleAdd::from_bytes(&Bytes::from(body)) {
+                let _ = a.to_string();
+                proptest::prop_assert_eq!(BundleAdd::from_bytes(&a.to_bytes()).unwrap(), a);
+            }
+        }
+    }
 }

@@ -1,7 +1,7 @@
 //! `OFPT_ECHO_REQUEST` and `OFPT_ECHO_REPLY`: an opaque payload the peer sends back, used as a
 //! keepalive and to measure latency.
 //!
-//! Also home of [`hex_dump`], the `ovs-ofctl` hex dump that several displays share.
+//! Also home of `hex_dump`, the `ovs-ofctl` hex dump that several displays share.
 
 use core::fmt;
 

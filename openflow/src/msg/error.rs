@@ -455,4 +455,23 @@ mod tests {
              00000010  ff ff ff ff ff ff ff ff-                        |........        |"
         );
     }
+
+    proptest::proptest! {
+        #[test]
+        fn arbitrary_bytes_never_panic(body in proptest::collection::vec(0u8..=255, 0..32)) {
+            let b = Bytes::from(body);
+            if let Ok(e) = ErrorMsg::from_bytes(&b) {
+                proptest::prop_assert_eq!(e.to_bytes(), b);
+            }
+        }
+
+        #[test]
+        fn embedded_text_never_panics(mut data in proptest::collection::vec(0u8..=255, 0..40)) {
+            // Keep embedded messages to types whose modules are complete here.
+            if let Some(t) = data.get_mut(1) {
+                *t %= 4;
+            }
+            let _ = ErrorMsg::new(ErrorCode::BadRequest(BadRequestCode::BadLen), data).to_string();
+        }
+    }
 }

@@ -214,4 +214,15 @@ mod tests {
              00000000  aa bb cc dd                                     |....            |"
         );
     }
+
+    proptest::proptest! {
+        #[test]
+        fn arbitrary_bytes_never_panic(body in proptest::collection::vec(0u8..=255, 0..40)) {
+            let b = Bytes::from(body);
+            if let Ok(e) = Experimenter::from_bytes(&b) {
+                let _ = (e.to_string(), e.title());
+                proptest::prop_assert_eq!(e.to_bytes(), b);
+            }
+        }
+    }
 }

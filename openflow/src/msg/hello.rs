@@ -352,4 +352,15 @@ mod tests {
              00000000  00 01 00 08 00 00 00 12-00 02 00 06 aa bb 00 00 |................|"
         );
     }
+
+    proptest::proptest! {
+        #[test]
+        fn arbitrary_bytes_never_panic(body in proptest::collection::vec(0u8..=255, 0..48)) {
+            if let Ok(h) = Hello::from_bytes(&Bytes::from(body)) {
+                let _ = h.to_string();
+                let _ = h.bitmap_supports(4);
+                proptest::prop_assert_eq!(Hello::from_bytes(&h.to_bytes()).unwrap(), h);
+            }
+        }
+    }
 }
