@@ -104,9 +104,13 @@ impl PortNo {
 }
 
 impl fmt::Display for PortNo {
+    /// As `ovs-ofctl` prints ports: reserved names, and the rest of the reserved range
+    /// (0xffffff00 and above) folded to OVS's 16-bit numbering.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.reserved_name() {
             Some(n) => f.write_str(n),
+            None if self.0 == 0xffff_fff7 => f.write_str("UNSET"),
+            None if self.0 >= PortNo::MAX.0 => write!(f, "{}", self.0 - 0xffff_0000),
             None => write!(f, "{}", self.0),
         }
     }
@@ -326,6 +330,8 @@ mod tests {
         }
         assert_eq!("7".parse::<PortNo>().unwrap(), PortNo(7));
         assert!("seven".parse::<PortNo>().is_err());
+        assert_eq!(PortNo(0xffff_ff00).to_string(), "65280");
+        assert_eq!(PortNo(0xffff_fff7).to_string(), "UNSET");
     }
 
     #[test]
