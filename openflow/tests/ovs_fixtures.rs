@@ -181,6 +181,9 @@ fn display_matches_ofp_print() {
     let mut report =
         format!("{total} of {checked} decodable messages print differently from ovs-ofctl:\n");
     for (family, list) in &mismatches {
+        for m in list {
+            println!("{family}: {m}");
+        }
         report.push_str(&format!("  {family}: {}\n    {}\n", list.len(), list[0]));
     }
     assert!(mismatches.is_empty(), "{report}");
