@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# The project's test command (CI runs it through .ci/run): installs what the tests that run
-# real Open vSwitch need (quick when already installed), then runs every test in the
-# workspace. The OVS tests start their own isolated instances; nothing system-wide is left
-# running.
+# The whole test suite, as CI runs it (.ci/run): installs what the tests need (userspace Open
+# vSwitch and friends, from Debian packages), checks formatting and lints, then runs every test
+# in the workspace. Tests that need OVS start their own isolated instances.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
 ops/ovs/install.sh
-cargo test --workspace
+cargo fmt --all -- --check
+cargo clippy --workspace --all-targets --locked -- -D warnings
+cargo test --workspace --locked

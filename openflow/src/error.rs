@@ -3,7 +3,7 @@
 use core::fmt;
 
 use crate::errcode::{
-    BadActionCode, BadInstructionCode, BadMatchCode, BadRequestCode, ErrorCode,
+    BadActionCode, BadInstructionCode, BadMatchCode, BadRequestCode, ErrorCode, GroupModFailedCode,
     SwitchConfigFailedCode, TableFeaturesFailedCode,
 };
 
@@ -178,6 +178,7 @@ fn bad_len(ctx: Option<Ctx>) -> ErrorCode {
         Some(Ctx::Instruction) => ErrorCode::BadInstruction(BadInstructionCode::BadLen),
         Some(Ctx::TableFeatures) => ErrorCode::TableFeaturesFailed(TableFeaturesFailedCode::BadLen),
         Some(Ctx::SwitchConfig) => ErrorCode::SwitchConfigFailed(SwitchConfigFailedCode::BadLen),
+        Some(Ctx::Bucket) => ErrorCode::GroupModFailed(GroupModFailedCode::BadBucket),
         _ => ErrorCode::BadRequest(BadRequestCode::BadLen),
     }
 }

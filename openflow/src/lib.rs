@@ -18,8 +18,10 @@
 mod macros;
 
 pub mod action;
+pub mod channel;
 pub mod errcode;
 pub mod error;
+pub mod frame;
 pub mod header;
 pub mod instruction;
 pub mod message;
@@ -30,12 +32,14 @@ pub mod types;
 pub mod wire;
 
 pub use action::Action;
+pub use channel::{Channel, ChannelConfig, CloseReason, Event, SendError};
 pub use errcode::ErrorCode;
 pub use error::{Ctx, DecodeError};
+pub use frame::{FrameError, Framer};
 pub use header::{HEADER_LEN, Header, MsgType, VERSION};
 pub use instruction::Instruction;
 pub use message::{Body, EncodeError, Message};
-pub use oxm::{Match, OxmField};
+pub use oxm::{Match, OxmField, OxmId};
 pub use text::SyntaxError;
 pub use types::{
     BufferId, Cookie, DatapathId, GroupId, MacAddr, MeterId, PortNo, QueueId, TableId, Xid,

@@ -35,23 +35,3 @@ pub use role::*;
 pub use switch::*;
 pub use table::*;
 pub use table_features::*;
-
-/// TEMPORARY scaffolding while helpers fill in the modules: declares placeholder types.
-macro_rules! stub_types {
-    ($($t:ident),* $(,)?) => {
-        $(
-            /// Placeholder until its module is written.
-            #[derive(Clone, Debug, PartialEq, Eq)]
-            pub struct $t;
-            impl crate::wire::Wire for $t {
-                fn wire_len(&self) -> usize { todo!() }
-                fn emit(&self, _out: &mut bytes::BytesMut) { todo!() }
-                fn parse<'a>(_src: crate::wire::Src<'_>, _i: &'a [u8]) -> crate::wire::PResult<'a, Self> { todo!() }
-            }
-            impl core::fmt::Display for $t {
-                fn fmt(&self, _f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result { todo!() }
-            }
-        )*
-    };
-}
-pub(crate) use stub_types;

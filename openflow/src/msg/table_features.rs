@@ -1,3 +1,0 @@
-//! STUB (owned by the groups-meters-multipart helper): replace this whole file.
-
-super::stub_types!(TableFeatures);
