@@ -614,30 +614,23 @@ fn controller_reader(mut conn: Conn, writer: Arc<Mutex<Conn>>, rec: Recorder, tx
     }
 }
 
-/// The controller messages the capture tool sends. Those the crate's codec covers are built
-/// with `openflow::Message`; the rest (flow-mod, port-mod, table-mod, multipart requests, and
-/// requests invalid on purpose) use minimal byte builders until their modules land — a test
-/// tool only: project code never hand-writes OpenFlow bytes.
+/// The controller messages the capture tool sends, built with the crate's own encoder
+/// (including the requests that are invalid on purpose: the codec keeps unknown types,
+/// experimenters and multipart types as raw bytes, and does not judge table order).
 pub mod build {
+    use bytes::Bytes;
     use openflow::msg::{
-        AsyncConfig, ConfigFlags, ControllerRole, Echo, Hello, Role, SwitchConfig,
+        AsyncConfig, ConfigFlags, ControllerRole, Echo, Experimenter, FlowMod, Hello,
+        MultipartRequest, MultipartRequestBody, PortConfig, PortFeatures, PortMod, Role,
+        SwitchConfig, TableMod,
     };
-    use openflow::{Body, Message, Xid};
+    use openflow::{Action, Body, Instruction, MacAddr, Message, PortNo, TableId, Xid};
 
     fn encode(xid: u32, body: Body) -> Vec<u8> {
         Message::new(Xid(xid), body)
             .encode()
             .expect("controller message fits in 64 KiB")
             .to_vec()
-    }
-
-    fn frame(msg_type: u8, xid: u32, body: &[u8]) -> Vec<u8> {
-        let len = u16::try_from(8 + body.len()).expect("test message fits in 64 KiB");
-        let mut m = vec![super::ofp::VERSION, msg_type];
-        m.extend_from_slice(&len.to_be_bytes());
-        m.extend_from_slice(&xid.to_be_bytes());
-        m.extend_from_slice(body);
-        m
     }
 
     /// `OFPT_HELLO` with a version bitmap offering only 1.3.
@@ -680,11 +673,18 @@ pub mod build {
         )
     }
 
-    /// `OFPT_MULTIPART_REQUEST` of `mp_type` with an empty body (DESC=0, PORT_DESC=13, ...).
+    /// `OFPT_MULTIPART_REQUEST` with an empty body: `OFPMP_DESC`, `OFPMP_PORT_DESC`, or any
+    /// other type number kept raw.
     pub fn multipart_request(xid: u32, mp_type: u16) -> Vec<u8> {
-        let mut b = mp_type.to_be_bytes().to_vec();
-        b.extend_from_slice(&[0; 6]);
-        frame(18, xid, &b)
+        let body = match mp_type {
+            0 => MultipartRequestBody::Desc,
+            13 => MultipartRequestBody::PortDesc,
+            _ => MultipartRequestBody::Unknown {
+                mp_type,
+                body: Bytes::new(),
+            },
+        };
+        encode(xid, Body::MultipartRequest(MultipartRequest::new(body)))
     }
 
     /// `OFPT_BARRIER_REQUEST`.
@@ -721,62 +721,67 @@ pub mod build {
         )
     }
 
-    /// `OFPT_FLOW_MOD` adding a priority-16 match-all flow to `table_id` with the given
-    /// instructions (already encoded).
-    pub fn flow_mod_add(xid: u32, table_id: u8, instructions: &[u8]) -> Vec<u8> {
-        let mut b = vec![0; 16]; // cookie, cookie_mask
-        b.extend_from_slice(&[table_id, 0]); // table, OFPFC_ADD
-        b.extend_from_slice(&[0, 0, 0, 0, 0, 16]); // idle, hard, priority
-        b.extend_from_slice(&[0xff; 12]); // buffer_id, out_port, out_group: none/any
-        b.extend_from_slice(&[0; 4]); // flags, pad
-        b.extend_from_slice(&[0, 1, 0, 4, 0, 0, 0, 0]); // empty OXM match
-        b.extend_from_slice(instructions);
-        frame(14, xid, &b)
+    /// `OFPT_FLOW_MOD` adding a priority-16 match-all flow to `table_id`.
+    pub fn flow_mod_add(xid: u32, table_id: u8, instructions: Vec<Instruction>) -> Vec<u8> {
+        let fm = FlowMod {
+            table_id: TableId(table_id),
+            priority: 16,
+            instructions,
+            ..FlowMod::default()
+        };
+        encode(xid, Body::FlowMod(fm))
     }
 
     /// `OFPIT_GOTO_TABLE`.
-    pub fn goto_table(table_id: u8) -> Vec<u8> {
-        vec![0, 1, 0, 8, table_id, 0, 0, 0]
+    pub fn goto_table(table_id: u8) -> Vec<Instruction> {
+        vec![Instruction::GotoTable(TableId(table_id))]
     }
 
-    /// `OFPIT_APPLY_ACTIONS` holding a single body-less action of `action_type`.
-    pub fn apply_bare_action(action_type: u16) -> Vec<u8> {
-        let mut b = vec![0, 4, 0, 16, 0, 0, 0, 0];
-        b.extend_from_slice(&action_type.to_be_bytes());
-        b.extend_from_slice(&[0, 8, 0, 0, 0, 0]);
-        b
+    /// `OFPIT_APPLY_ACTIONS` holding `action`.
+    pub fn apply(action: Action) -> Vec<Instruction> {
+        vec![Instruction::ApplyActions(vec![action])]
     }
 
-    /// `OFPT_PORT_MOD` setting `config` bits under `mask` on `port_no`.
-    pub fn port_mod(xid: u32, port_no: u32, hw_addr: [u8; 6], config: u32, mask: u32) -> Vec<u8> {
-        let mut b = port_no.to_be_bytes().to_vec();
-        b.extend_from_slice(&[0; 4]);
-        b.extend_from_slice(&hw_addr);
-        b.extend_from_slice(&[0; 2]);
-        b.extend_from_slice(&config.to_be_bytes());
-        b.extend_from_slice(&mask.to_be_bytes());
-        b.extend_from_slice(&[0; 8]); // advertise (none), pad
-        frame(16, xid, &b)
+    /// `OFPT_PORT_MOD` bringing `port_no` down.
+    pub fn port_down(xid: u32, port_no: u32, hw_addr: [u8; 6]) -> Vec<u8> {
+        let pm = PortMod {
+            port_no: PortNo(port_no),
+            hw_addr: MacAddr(hw_addr),
+            config: PortConfig::PORT_DOWN,
+            mask: PortConfig::PORT_DOWN,
+            advertise: PortFeatures::EMPTY,
+        };
+        encode(xid, Body::PortMod(pm))
     }
 
     /// `OFPT_TABLE_MOD` with `config`.
     pub fn table_mod(xid: u32, table_id: u8, config: u32) -> Vec<u8> {
-        let mut b = vec![table_id, 0, 0, 0];
-        b.extend_from_slice(&config.to_be_bytes());
-        frame(17, xid, &b)
+        let tm = TableMod {
+            table_id: TableId(table_id),
+            config,
+        };
+        encode(xid, Body::TableMod(tm))
     }
 
     /// `OFPT_EXPERIMENTER` from `experimenter` with `exp_type` and `data`.
     pub fn experimenter(xid: u32, experimenter: u32, exp_type: u32, data: &[u8]) -> Vec<u8> {
-        let mut b = experimenter.to_be_bytes().to_vec();
-        b.extend_from_slice(&exp_type.to_be_bytes());
-        b.extend_from_slice(data);
-        frame(4, xid, &b)
+        let e = Experimenter::Other {
+            experimenter,
+            exp_type,
+            data: Bytes::copy_from_slice(data),
+        };
+        encode(xid, Body::Experimenter(e))
     }
 
     /// A message of a type OpenFlow 1.3 does not define.
     pub fn raw(xid: u32, msg_type: u8, body: &[u8]) -> Vec<u8> {
-        frame(msg_type, xid, body)
+        encode(
+            xid,
+            Body::Unknown {
+                msg_type,
+                body: Bytes::copy_from_slice(body),
+            },
+        )
     }
 }
 
@@ -855,19 +860,19 @@ impl ControllerSession {
         let x = self.next_xid();
         self.step(
             "FLOW_MOD in table 3 with goto_table:1 (backwards: OFPBIC_BAD_TABLE_ID) [ofp-print refuses]",
-            build::flow_mod_add(x, 3, &build::goto_table(1)),
+            build::flow_mod_add(x, 3, build::goto_table(1)),
             timeout,
         )?;
         let x = self.next_xid();
         self.step(
             "FLOW_MOD applying OFPAT_COPY_TTL_OUT (unsupported by Open vSwitch) [ofp-print refuses]",
-            build::flow_mod_add(x, 0, &build::apply_bare_action(11)),
+            build::flow_mod_add(x, 0, build::apply(openflow::Action::CopyTtlOut)),
             timeout,
         )?;
         let x = self.next_xid();
         self.step(
             "PORT_MOD of a port that does not exist (OFPPMFC_BAD_PORT)",
-            build::port_mod(x, 99, [0, 0, 0, 0, 0, 99], 1, 1),
+            build::port_down(x, 99, [0, 0, 0, 0, 0, 99]),
             timeout,
         )?;
         let x = self.next_xid();
