@@ -30,6 +30,8 @@ BG_PIDS=()
 
 cleanup() {
     local rc=$?
+    # Best effort from here on: one process already gone must not stop the teardown.
+    set +e
     [ -n "$PROXY_PID" ] && kill "$PROXY_PID" 2>/dev/null
     for p in "${BG_PIDS[@]}"; do kill "$p" 2>/dev/null; done
     if [ $rc -ne 0 ]; then
