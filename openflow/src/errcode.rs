@@ -1,4 +1,8 @@
 //! The `OFPT_ERROR` types and codes of OpenFlow 1.3 (`ofp_error_type` and its code enums).
+//!
+//! Code names are the ones `ovs-ofctl` prints, which for a few codes are OVS's older or
+//! renamed spellings (`OFPBRC_BAD_STAT` for the spec's `OFPBRC_BAD_MULTIPART`, `OFPBPC_*` for
+//! the table-features property codes, …).
 
 use core::fmt;
 
@@ -20,11 +24,11 @@ open_enum! {
         /// ofp_header.type not supported.
         BadType = 1 => "OFPBRC_BAD_TYPE",
         /// ofp_multipart_request.type not supported.
-        BadMultipart = 2 => "OFPBRC_BAD_MULTIPART",
+        BadMultipart = 2 => "OFPBRC_BAD_STAT",
         /// Experimenter id not supported.
-        BadExperimenter = 3 => "OFPBRC_BAD_EXPERIMENTER",
+        BadExperimenter = 3 => "OFPBRC_BAD_VENDOR",
         /// Experimenter type not supported.
-        BadExpType = 4 => "OFPBRC_BAD_EXP_TYPE",
+        BadExpType = 4 => "OFPBRC_BAD_SUBTYPE",
         /// Permissions error.
         Eperm = 5 => "OFPBRC_EPERM",
         /// Wrong request length for type.
@@ -36,7 +40,7 @@ open_enum! {
         /// Specified table-id invalid or does not exist.
         BadTableId = 9 => "OFPBRC_BAD_TABLE_ID",
         /// Denied because controller is slave.
-        IsSlave = 10 => "OFPBRC_IS_SLAVE",
+        IsSlave = 10 => "OFPBRC_IS_SECONDARY",
         /// Invalid port.
         BadPort = 11 => "OFPBRC_BAD_PORT",
         /// Invalid packet in packet-out.
@@ -54,9 +58,9 @@ open_enum! {
         /// Length problem in actions.
         BadLen = 1 => "OFPBAC_BAD_LEN",
         /// Unknown experimenter id specified.
-        BadExperimenter = 2 => "OFPBAC_BAD_EXPERIMENTER",
+        BadExperimenter = 2 => "OFPBAC_BAD_VENDOR",
         /// Unknown action for experimenter id.
-        BadExpType = 3 => "OFPBAC_BAD_EXP_TYPE",
+        BadExpType = 3 => "OFPBAC_BAD_VENDOR_TYPE",
         /// Problem validating output port.
         BadOutPort = 4 => "OFPBAC_BAD_OUT_PORT",
         /// Bad action argument.
@@ -298,11 +302,11 @@ open_enum! {
         /// Invalid metadata mask.
         BadMetadata = 1 => "OFPTFFC_BAD_METADATA",
         /// Unknown property type.
-        BadType = 2 => "OFPTFFC_BAD_TYPE",
+        BadType = 2 => "OFPBPC_BAD_TYPE",
         /// Length problem in properties.
-        BadLen = 3 => "OFPTFFC_BAD_LEN",
+        BadLen = 3 => "OFPBPC_BAD_LEN",
         /// Unsupported property value.
-        BadArgument = 4 => "OFPTFFC_BAD_ARGUMENT",
+        BadArgument = 4 => "OFPBPC_BAD_VALUE",
         /// Permissions error.
         Eperm = 5 => "OFPTFFC_EPERM",
     }

@@ -359,7 +359,14 @@ impl fmt::Display for Message {
     /// The message as `ovs-ofctl ofp-print` shows it: `OFPT_X (OF1.3) (xid=0x1):` and the body.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} (OF1.3) (xid={:#x}):", self.body.title(), self.xid.0)?;
-        self.body.fmt(f)
+        match &self.body {
+            // OVS dumps a hello it does not fully understand whole, header included.
+            Body::Hello(h) => match self.encode() {
+                Ok(bytes) => h.fmt_with(f, Some(&bytes)),
+                Err(_) => h.fmt(f),
+            },
+            body => body.fmt(f),
+        }
     }
 }
 
@@ -390,7 +397,8 @@ impl fmt::Display for Body {
             Body::MultipartReply(b) => b.fmt(f),
             Body::QueueGetConfigRequest(b) => b.fmt(f),
             Body::QueueGetConfigReply(b) => b.fmt(f),
-            Body::RoleRequest(b) | Body::RoleReply(b) => b.fmt(f),
+            Body::RoleRequest(b) => b.fmt_as(f, false),
+            Body::RoleReply(b) => b.fmt_as(f, true),
             Body::GetAsyncReply(b) | Body::SetAsync(b) => b.fmt(f),
             Body::MeterMod(b) => b.fmt(f),
             Body::Unknown { body, .. } => {

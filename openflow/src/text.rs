@@ -1,5 +1,7 @@
 //! Shared pieces for reading the `ovs-ofctl` text syntax (`table=0,priority=10,in_port=1,
-//! actions=output:2`).
+//! actions=output:2`), and the number style its printer uses.
+
+use core::fmt;
 
 /// Text in `ovs-ofctl` syntax that could not be understood.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -89,6 +91,25 @@ pub fn parse_uint(what: &str, s: &str, bits: u32) -> Result<u64, SyntaxError> {
         )));
     }
     Ok(v)
+}
+
+/// A number the way C's `%#x` prints it (what Open vSwitch uses): `0x` and lower-case hex,
+/// except that zero is plain `0`.
+pub(crate) fn c_hex<T: Into<u64>>(v: T) -> CHex {
+    CHex(v.into())
+}
+
+/// See [`c_hex`].
+pub(crate) struct CHex(u64);
+
+impl fmt::Display for CHex {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0 == 0 {
+            f.write_str("0")
+        } else {
+            write!(f, "{:#x}", self.0)
+        }
+    }
 }
 
 #[cfg(test)]

@@ -154,15 +154,34 @@ pub fn ipv6(i: &[u8]) -> PResult<'_, Ipv6Addr> {
 pub fn fixed_str(i: &[u8], n: usize) -> PResult<'_, String> {
     let (rest, b) = take(i, n)?;
     let end = b.iter().position(|&c| c == 0).unwrap_or(n);
-    Ok((rest, String::from_utf8_lossy(&b[..end]).into_owned()))
+    let mut text = String::with_capacity(end);
+    // Each byte that is not UTF-8 becomes one '?', so the text never grows past the field and
+    // re-emitting it gives the same length.
+    for chunk in b[..end].utf8_chunks() {
+        text.push_str(chunk.valid());
+        text.extend(chunk.invalid().iter().map(|_| '?'));
+    }
+    // An unterminated field keeps n - 1 bytes, as OVS does and as `put_fixed_str` writes.
+    let keep = fixed_str_text(&text, n).len();
+    text.truncate(keep);
+    Ok((rest, text))
+}
+
+/// The part of `s` that fits an `n`-byte NUL-padded field: at most `n - 1` bytes, cut at a
+/// character boundary. `put_fixed_str` writes exactly this, and text output shows it too.
+pub fn fixed_str_text(s: &str, n: usize) -> &str {
+    let mut len = s.len().min(n.saturating_sub(1));
+    while !s.is_char_boundary(len) {
+        len -= 1;
+    }
+    &s[..len]
 }
 
 /// Writes `s` into an `n`-byte NUL-padded field, truncated so that a NUL always ends it.
 pub fn put_fixed_str(out: &mut BytesMut, s: &str, n: usize) {
-    let b = s.as_bytes();
-    let len = b.len().min(n.saturating_sub(1));
-    out.put_slice(&b[..len]);
-    out.put_bytes(0, n - len);
+    let b = fixed_str_text(s, n).as_bytes();
+    out.put_slice(b);
+    out.put_bytes(0, n - b.len());
 }
 
 /// Writes a MAC address.

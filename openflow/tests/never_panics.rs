@@ -65,14 +65,6 @@ fn decode_and_check(frame: &Bytes) -> Result<Option<Message>, TestCaseError> {
                     &again[..]
                 ))
             })?;
-            if back != m && fixed_string_issue(&m, &back) {
-                // KNOWN BUG (wire.rs `fixed_str`/`put_fixed_str`, reported): a NUL-padded
-                // string field that decodes to more than its field can hold again (invalid
-                // UTF-8 turned into 3-byte U+FFFD, or a name using all 16 bytes with no NUL)
-                // is cut on re-encode. See `known_bug_fixed_strings` for the minimal cases.
-                // Remove this skip once the codec keeps such strings stable.
-                return Ok(Some(m));
-            }
             prop_assert_eq!(&back, &m, "from {:02x?}", &frame[..]);
             Ok(Some(m))
         }
@@ -81,27 +73,6 @@ fn decode_and_check(frame: &Bytes) -> Result<Option<Message>, TestCaseError> {
             Ok(None)
         }
     }
-}
-
-/// Whether `m` and `back` (what `m` decodes to after a re-encode) first differ inside a
-/// string field, and `back` survives a further round trip: the signature of a string that
-/// is cut when emitted.
-fn fixed_string_issue(m: &Message, back: &Message) -> bool {
-    let (a, b) = (format!("{m:?}"), format!("{back:?}"));
-    let Some(at) = a.bytes().zip(b.bytes()).position(|(x, y)| x != y) else {
-        return false;
-    };
-    // Inside a string literal: an odd number of unescaped quotes before the difference.
-    let prefix = &a.as_bytes()[..at];
-    let quotes = (0..prefix.len())
-        .filter(|&i| prefix[i] == b'"' && (i == 0 || prefix[i - 1] != b'\\'))
-        .count();
-    let stable = back
-        .encode()
-        .ok()
-        .and_then(|b| Message::decode(&b).ok())
-        .is_some_and(|again| &again == back);
-    quotes % 2 == 1 && stable
 }
 
 /// A header that describes `body` correctly, then `body`.
@@ -399,14 +370,11 @@ proptest! {
     }
 }
 
-/// The minimal cases of a known codec bug, kept as reproducers. A port name is a 16-byte
-/// NUL-padded field: (1) six 0xff bytes decode to six U+FFFD characters (18 bytes of UTF-8),
-/// which no longer fit, so the re-encoded message decodes to five; (2) sixteen name bytes
-/// with no NUL decode to a 16-character name, re-encoded as 15; (3) the same with a two-byte
-/// character at the end, which the cut splits into invalid UTF-8.
+/// NUL-padded string fields stay stable through a decode/encode round trip: (1) bytes that
+/// are not UTF-8, (2) a name that fills all 16 bytes with no NUL, (3) the same with a two-byte
+/// character at the end, which must not be split.
 #[test]
-#[ignore = "known bug in wire.rs fixed_str/put_fixed_str, reported to the lead"]
-fn known_bug_fixed_strings() {
+fn fixed_strings_are_stable() {
     for name in [
         &[0xff; 6][..],
         b"abcdefghijklmnop",

@@ -137,15 +137,16 @@ fn captures_cover_matches_actions_instructions_groups_meters_errors() {
     );
 }
 
-/// Diagnostic until every module's `Display` is complete: our text for each captured message
-/// against `ovs-ofctl ofp-print` on the same bytes (needs `ovs-ofctl`, no switch). Run with
-/// `cargo test -p openflow --test ovs_fixtures -- --ignored --nocapture`.
+/// Our text for each captured message equals `ovs-ofctl ofp-print` on the same bytes (needs
+/// `ovs-ofctl`, no switch). Nicira extension actions and fields are kept raw by design and
+/// print as `experimenter(...)` / `unknown_oxm=...` where OVS names them: those messages are
+/// counted, not compared. `--nocapture` lists every mismatch.
 #[test]
-#[ignore = "diagnostic: Display of every captured message against ovs-ofctl ofp-print"]
 fn display_matches_ofp_print() {
     let msgs = all_fixtures();
     let mut mismatches: std::collections::BTreeMap<String, Vec<String>> = Default::default();
     let mut checked = 0;
+    let mut raw_extensions = 0;
     for m in &msgs {
         // Nicira/ONF extension messages and undefined types are kept raw by design, so they
         // print as raw experimenter or unknown messages, unlike OVS.
@@ -168,6 +169,10 @@ fn display_matches_ofp_print() {
             Ok(s) => s,
             Err(_) => "<Display panicked>".to_string(),
         };
+        if ours.contains("experimenter(id=0x2320") || ours.contains("unknown_oxm=") {
+            raw_extensions += 1;
+            continue;
+        }
         if ours.trim_end() != ovs.trim_end() {
             mismatches.entry(family).or_default().push(format!(
                 "{}\n    ovs:  {}\n    ours: {}",
@@ -187,4 +192,8 @@ fn display_matches_ofp_print() {
         report.push_str(&format!("  {family}: {}\n    {}\n", list.len(), list[0]));
     }
     assert!(mismatches.is_empty(), "{report}");
+    assert!(
+        checked - raw_extensions > 900,
+        "only {checked} messages compared"
+    );
 }

@@ -11,6 +11,8 @@
 
 use core::fmt;
 
+pub(crate) use crate::text::c_hex;
+
 use super::Action;
 use crate::types::PortNo;
 
@@ -79,25 +81,6 @@ impl fmt::Display for ActionsText<'_> {
             action.fmt(f)?;
         }
         Ok(())
-    }
-}
-
-/// A number the way C's `%#x` prints it (what Open vSwitch uses): `0x` and lower-case hex,
-/// except that zero is plain `0`.
-pub(crate) fn c_hex<T: Into<u64>>(v: T) -> CHex {
-    CHex(v.into())
-}
-
-/// See [`c_hex`].
-pub(crate) struct CHex(u64);
-
-impl fmt::Display for CHex {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.0 == 0 {
-            f.write_str("0")
-        } else {
-            write!(f, "{:#x}", self.0)
-        }
     }
 }
 

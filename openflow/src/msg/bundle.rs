@@ -5,6 +5,7 @@
 //! the experimenter header) are laid out like OpenFlow 1.4's `ofp_bundle_ctrl_msg` and
 //! `ofp_bundle_add_msg`. Errors come back as ONF experimenter errors ([`BundleFailedCode`]).
 
+use crate::text::c_hex;
 use core::fmt;
 
 use bytes::{BufMut, Bytes, BytesMut};
@@ -300,7 +301,7 @@ fn parse_control<'a>(src: Src<'_>, i: &'a [u8]) -> PResult<'a, BundleControl> {
 impl fmt::Display for BundleControl {
     /// As `ovs-ofctl`: an unknown type prints as nothing and properties are not shown.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "\n bundle_id={:#x} type=", self.bundle_id)?;
+        write!(f, "\n bundle_id={} type=", c_hex(self.bundle_id))?;
         if let Some(n) = self.ctrl_type.name() {
             f.write_str(n)?;
         }
@@ -441,8 +442,8 @@ impl fmt::Display for BundleAdd {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "\n bundle_id={:#x} flags={}\n{}",
-            self.bundle_id,
+            "\n bundle_id={} flags={}\n{}",
+            c_hex(self.bundle_id),
             FlagsText(self.flags),
             self.message
         )

@@ -1,6 +1,7 @@
 //! Groups: `OFPT_GROUP_MOD`, its buckets, and the group multipart records (`OFPMP_GROUP`,
 //! `OFPMP_GROUP_DESC`, `OFPMP_GROUP_FEATURES`), after OVS's `lib/ofp-group.c`.
 
+use crate::text::c_hex;
 use core::fmt;
 
 use bytes::{BufMut, BytesMut};
@@ -24,6 +25,9 @@ open_enum! {
         Modify = 1 => "MOD",
         /// Delete all matching groups.
         Delete = 2 => "DEL",
+        /// Open vSwitch extension: add the group, or modify it if it exists
+        /// (`ovs-ofctl --may-create mod-group`).
+        AddOrModify = 0x8000 => "ADD_OR_MOD",
     }
 }
 
@@ -542,15 +546,6 @@ impl Wire for GroupFeatures {
                 actions,
             },
         ))
-    }
-}
-
-/// C's `%#x`: `0x` prefix except for zero.
-pub(crate) fn c_hex(v: u64) -> String {
-    if v == 0 {
-        "0".to_string()
-    } else {
-        format!("{v:#x}")
     }
 }
 

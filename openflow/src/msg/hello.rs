@@ -170,6 +170,14 @@ impl fmt::Display for Hello {
     /// `ovs-ofctl` shows the versions the peer allows: those of the first usable bitmap, or
     /// 1.0 to 1.3 (everything up to the header's version) when there is none.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.fmt_with(f, None)
+    }
+}
+
+impl Hello {
+    /// Writes the body text; when the hello is not fully understood OVS dumps the whole
+    /// message, so the caller that knows the header passes the encoded message.
+    pub(crate) fn fmt_with(&self, f: &mut fmt::Formatter<'_>, whole: Option<&[u8]>) -> fmt::Result {
         // Like OVS, only the first word counts and a bitmap naming no version but 0 is not
         // usable; anything unusable makes the hello "not fully understood".
         let mut allowed: u32 = 0x1e;
@@ -192,10 +200,11 @@ impl fmt::Display for Hello {
             first = false;
         }
         if !understood {
-            // OVS dumps the whole message here; a body does not know its header, so the dump
-            // covers the elements only.
             f.write_str("\n unknown data in hello:\n")?;
-            super::echo::hex_dump(f, &self.to_bytes())?;
+            match whole {
+                Some(bytes) => super::echo::hex_dump(f, bytes)?,
+                None => super::echo::hex_dump(f, &self.to_bytes())?,
+            }
         }
         Ok(())
     }
@@ -343,13 +352,13 @@ mod tests {
             decode(&[4, 0, 0, 8, 0, 0, 0, 1]).unwrap().to_string(),
             "OFPT_HELLO (OF1.3) (xid=0x1):\n version bitmap: 0x01, 0x02, 0x03, 0x04"
         );
-        // ovs-ofctl ofp-print 0400001800000001000100080000001200020006aabb0000 prints the
-        // same bitmap line, then dumps the whole message where we dump the elements.
+        // ovs-ofctl ofp-print 0400001800000001000100080000001200020006aabb0000: the whole
+        // message is dumped, header included.
         assert_eq!(
             decode(&MIXED).unwrap().to_string(),
-            "OFPT_HELLO (OF1.3) (xid=0x1):\n version bitmap: 0x01, 0x04\n \
-             unknown data in hello:\n\
-             00000000  00 01 00 08 00 00 00 12-00 02 00 06 aa bb 00 00 |................|"
+            "OFPT_HELLO (OF1.3) (xid=0x1):\n version bitmap: 0x01, 0x04\n unknown data in hello:\n\
+             00000000  04 00 00 18 00 00 00 01-00 01 00 08 00 00 00 12 |................|\n\
+             00000010  00 02 00 06 aa bb 00 00-                        |........        |"
         );
     }
 

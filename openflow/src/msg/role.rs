@@ -92,8 +92,18 @@ impl fmt::Display for Role {
     /// ` role=primary generation_id=N`. The generation id is left out when it is "none" or
     /// the role is `nochange` (as OVS does for requests, the common case for `nochange`).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.fmt_as(f, false)
+    }
+}
+
+impl Role {
+    /// Writes the text of a request (`reply == false`) or a reply: OVS leaves a `nochange`
+    /// request's generation id out, but prints a reply's whenever it is set.
+    pub(crate) fn fmt_as(&self, f: &mut fmt::Formatter<'_>, reply: bool) -> fmt::Result {
         write!(f, " role={}", self.role)?;
-        if self.role != ControllerRole::NoChange && self.generation_id != NO_GENERATION_ID {
+        if (reply || self.role != ControllerRole::NoChange)
+            && self.generation_id != NO_GENERATION_ID
+        {
             write!(f, " generation_id={}", self.generation_id)?;
         }
         Ok(())

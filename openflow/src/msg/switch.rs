@@ -9,7 +9,8 @@ use bytes::{BufMut, BytesMut};
 use crate::error::Ctx;
 use crate::types::DatapathId;
 use crate::wire::{
-    PResult, Src, Wire, fixed_str, in_ctx, put_fixed_str, skip, u8_, u16_, u32_, u64_,
+    PResult, Src, Wire, fixed_str, fixed_str_text, in_ctx, put_fixed_str, skip, u8_, u16_, u32_,
+    u64_,
 };
 
 flags! {
@@ -268,7 +269,11 @@ impl fmt::Display for Desc {
         write!(
             f,
             "\nManufacturer: {}\nHardware: {}\nSoftware: {}\nSerial Num: {}\nDP Description: {}",
-            self.mfr_desc, self.hw_desc, self.sw_desc, self.serial_num, self.dp_desc
+            fixed_str_text(&self.mfr_desc, DESC_STR_LEN),
+            fixed_str_text(&self.hw_desc, DESC_STR_LEN),
+            fixed_str_text(&self.sw_desc, DESC_STR_LEN),
+            fixed_str_text(&self.serial_num, SERIAL_NUM_LEN),
+            fixed_str_text(&self.dp_desc, DESC_STR_LEN)
         )
     }
 }

@@ -2,6 +2,7 @@
 //! priority, a protocol shorthand standing for the Ethernet type and IP protocol, then the
 //! fields in OVS's order under OVS's names, with masks as OVS writes them.
 
+use crate::text::c_hex;
 use core::fmt::{self, Write};
 
 use super::field::REG_NAMES;
@@ -226,21 +227,12 @@ fn hex64(s: &mut String, name: &str, (v, m): M<u64>) -> fmt::Result {
     hex_item(s, name, v, m, u64::MAX)
 }
 
-/// C's `%#x`: like Rust's `{:#x}` except that zero is plain `0`.
-fn c_hex(s: &mut String, v: u64) -> fmt::Result {
-    if v == 0 {
-        s.write_char('0')
-    } else {
-        write!(s, "{v:#x}")
-    }
-}
-
 fn hex_item(s: &mut String, name: &str, v: u64, m: u64, all: u64) -> fmt::Result {
     write!(s, "{name}=")?;
-    c_hex(s, v)?;
+    write!(s, "{}", c_hex(v))?;
     if m != all {
         s.push('/');
-        c_hex(s, m)?;
+        write!(s, "{}", c_hex(m))?;
     }
     s.push(',');
     Ok(())

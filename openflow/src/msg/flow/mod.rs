@@ -68,10 +68,10 @@ open_enum! {
         Delete = 2 => "delete",
         /// Group was removed.
         GroupDelete = 3 => "group_delete",
-        /// Switch eviction to free resources (OpenFlow 1.4).
-        Eviction = 4 => "eviction",
         /// Meter was removed (OpenFlow 1.4).
-        MeterDelete = 5 => "meter_delete",
+        MeterDelete = 4 => "meter_delete",
+        /// Switch eviction to free resources (OpenFlow 1.4).
+        Eviction = 5 => "eviction",
     }
 }
 

@@ -25,7 +25,7 @@ pub(crate) use ovs_text::fmt_action_bitmap;
 /// Length of `ofp_table_features` without its properties.
 const TABLE_FEATURES_LEN: usize = 64;
 /// Length of the table name field.
-const MAX_TABLE_NAME_LEN: usize = 32;
+pub(crate) const MAX_TABLE_NAME_LEN: usize = 32;
 /// Length of a property header (type and length).
 const PROP_HEADER_LEN: usize = 4;
 /// `OFPIT_EXPERIMENTER` / `OFPAT_EXPERIMENTER`: the id type that carries an experimenter id.

@@ -5,6 +5,7 @@
 //! (`eth_{src,dst}`, `reg0...reg15`), and folds runs of tables equal to the previous one into
 //! `tables 1...11: ditto`. This module reproduces that, including the quirks of 3.1.
 
+use crate::text::c_hex;
 use core::fmt;
 
 use super::fields::{HEADERS, NAMES, VARIABLE};
@@ -463,15 +464,6 @@ fn fmt_instruction_features(
     Ok(())
 }
 
-/// C's `%#x`.
-fn c_hex(v: u64) -> String {
-    if v == 0 {
-        "0".into()
-    } else {
-        format!("{v:#x}")
-    }
-}
-
 fn fmt_matches(
     f: &mut fmt::Formatter<'_>,
     v: &View<'_>,
@@ -520,7 +512,11 @@ fn fmt_view(
     ditto.finish(f)?;
     write!(f, "\n  table {}", v.table_id)?;
     if !v.name.is_empty() {
-        write!(f, " (\"{}\")", v.name)?;
+        write!(
+            f,
+            " (\"{}\")",
+            crate::wire::fixed_str_text(v.name, super::MAX_TABLE_NAME_LEN)
+        )?;
     }
     f.write_str(":")?;
     if same {
