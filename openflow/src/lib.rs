@@ -8,6 +8,20 @@
 //! Message ──encode──► Bytes                 Display ──► "OFPT_FLOW_MOD (OF1.3) (xid=0x1): …"
 //! ```
 //!
+//! ```
+//! use openflow::msg::{FlowMod, FlowModCommand};
+//! use openflow::{Body, Message, Xid};
+//!
+//! let fm = FlowMod::from_ofctl("table=0,priority=10,in_port=1,actions=output:2", FlowModCommand::Add)?;
+//! let bytes = Message::new(Xid(1), Body::FlowMod(fm)).encode()?;
+//! let back = Message::decode(&bytes)?;
+//! assert_eq!(
+//!     back.to_string(),
+//!     "OFPT_FLOW_MOD (OF1.3) (xid=0x1): ADD priority=10,in_port=1 actions=output:2"
+//! );
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
 //! Unknown message types, OXM fields, actions, instructions and properties are kept as raw
 //! bytes and re-emitted byte for byte. Malformed input is a [`DecodeError`] that knows the
 //! `OFPT_ERROR` type and code the spec prescribes, never a panic.
