@@ -45,6 +45,9 @@ pub mod text;
 pub mod types;
 pub mod wire;
 
+#[cfg(test)]
+mod testutil;
+
 pub use action::Action;
 pub use channel::{Channel, ChannelConfig, CloseReason, Event, SendError};
 pub use errcode::ErrorCode;

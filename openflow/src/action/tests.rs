@@ -15,13 +15,7 @@ use crate::oxm::OxmField;
 use crate::text::SyntaxError;
 use crate::types::MacAddr;
 
-pub(crate) fn hex(s: &str) -> Bytes {
-    let s: String = s.split_whitespace().collect();
-    (0..s.len() / 2)
-        .map(|i| u8::from_str_radix(&s[2 * i..2 * i + 2], 16).unwrap())
-        .collect::<Vec<u8>>()
-        .into()
-}
+use crate::testutil::unhex as hex;
 
 fn out(port: u32, max_len: u16) -> Action {
     Action::Output {

@@ -6,9 +6,9 @@
 use bytes::{Bytes, BytesMut};
 
 use super::*;
-use crate::action::tests::hex;
 use crate::errcode::{BadActionCode, BadInstructionCode};
 use crate::oxm::{Match, OxmField};
+use crate::testutil::unhex as hex;
 use crate::types::PortNo;
 
 fn out(port: u32) -> Action {

@@ -584,20 +584,9 @@ mod tests {
     use crate::msg::{MultipartReply, MultipartReplyBody, MultipartReplyFlags};
     use crate::types::Xid;
 
-    fn hex(s: &str) -> Bytes {
-        let s: String = s.split_whitespace().collect();
-        (0..s.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-            .collect::<Vec<u8>>()
-            .into()
-    }
+    use crate::testutil::unhex as hex;
 
-    /// Our text plus the final newline `ovs-ofctl ofp-print` always ends with.
-    fn ovs_text(m: &Message) -> String {
-        let s = m.to_string();
-        if s.ends_with('\n') { s } else { s + "\n" }
-    }
+    use crate::testutil::ovs_text;
 
     /// A select group with a weighted bucket watching port 1 and a bucket watching group 5.
     const GROUP_MOD: &str = "040f003000000001 0000010000000001

@@ -663,20 +663,9 @@ mod tests {
     use crate::msg::{MultipartReply, MultipartReplyBody, MultipartRequest, MultipartRequestBody};
     use crate::types::Xid;
 
-    fn hex(s: &str) -> Bytes {
-        let s: String = s.split_whitespace().collect();
-        (0..s.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-            .collect::<Vec<u8>>()
-            .into()
-    }
+    use crate::testutil::unhex as hex;
 
-    /// Our text plus the final newline `ovs-ofctl ofp-print` always ends with.
-    fn ovs_text(m: &Message) -> String {
-        let s = m.to_string();
-        if s.ends_with('\n') { s } else { s + "\n" }
-    }
+    use crate::testutil::ovs_text;
 
     /// `OFPT_METER_MOD request - OF1.3` from OVS's tests/ofp-print.at.
     const METER_MOD: &str = "04 1d 00 20 00 00 00 02 00 00 00 0d 00 00 00 05 \

@@ -462,12 +462,7 @@ mod wire_tests {
     use super::*;
     use crate::wire::complete_err;
 
-    pub(super) fn unhex(s: &str) -> Bytes {
-        (0..s.len() / 2)
-            .map(|i| u8::from_str_radix(&s[2 * i..2 * i + 2], 16).unwrap())
-            .collect::<Vec<u8>>()
-            .into()
-    }
+    use crate::testutil::unhex;
 
     /// `tcp,in_port=1,nw_src=10.0.0.0/24,tp_dst=80` as Open vSwitch 3.1 encodes it in a
     /// FLOW_MOD: length 0x29 (41), then 7 bytes of padding.

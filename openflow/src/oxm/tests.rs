@@ -2,8 +2,8 @@
 //! (`parse-flow` for flow text, `ofp-print` for bytes we built), so that our `Display`,
 //! `from_ofctl` and emitted bytes are checked against what OVS prints and sends.
 
-use super::wire_tests::unhex;
 use super::*;
+use crate::testutil::unhex;
 
 fn hex(b: &[u8]) -> String {
     b.iter().map(|x| format!("{x:02x}")).collect()

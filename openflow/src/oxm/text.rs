@@ -16,16 +16,9 @@ const OFPP11_OFFSET: u32 = 0xffff_0000;
 /// `OFPP_UNSET`, a port OVS names but `PortNo` does not.
 const OFPP_UNSET: u32 = 0xffff_fff7;
 
-/// Writes a port the way `ofputil_format_port` does after OVS's 32-to-16-bit mapping.
+/// Writes a port the way `ofputil_format_port` does (that is `PortNo`'s `Display`).
 pub(crate) fn fmt_port(w: &mut impl Write, p: PortNo) -> fmt::Result {
-    if let Some(n) = p.reserved_name() {
-        return w.write_str(n);
-    }
-    match p.0 {
-        OFPP_UNSET => w.write_str("UNSET"),
-        n if n >= PortNo::MAX.0 => write!(w, "{}", n - OFPP11_OFFSET),
-        n => write!(w, "{n}"),
-    }
+    write!(w, "{p}")
 }
 
 /// True if `mask` is some number of leading ones followed by zeros.

@@ -355,8 +355,6 @@ pub(crate) fn decode_known(id: OxmId, p: &[u8], hm: bool, n: usize) -> OxmField 
 mod tests {
     use std::net::{Ipv4Addr, Ipv6Addr};
 
-    use bytes::Bytes;
-
     use super::*;
     use crate::errcode::{BadMatchCode, ErrorCode};
     use crate::wire::Wire;
@@ -370,12 +368,7 @@ mod tests {
         s.parse().unwrap()
     }
 
-    fn unhex(s: &str) -> Bytes {
-        (0..s.len() / 2)
-            .map(|i| u8::from_str_radix(&s[2 * i..2 * i + 2], 16).unwrap())
-            .collect::<Vec<u8>>()
-            .into()
-    }
+    use crate::testutil::unhex;
 
     /// Every field kind, exact and masked, with its TLV bytes (built independently in Python
     /// from the OXM header layout; the unmasked ones match what OVS 3.1 sends).

@@ -13,15 +13,7 @@ use crate::oxm::OxmField;
 use crate::types::Xid;
 use crate::wire::Wire;
 
-fn unhex(s: &str) -> Bytes {
-    let s: String = s.split_whitespace().collect();
-    Bytes::from(
-        (0..s.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-            .collect::<Vec<u8>>(),
-    )
-}
+use crate::testutil::unhex;
 
 const BAD_LEN: ErrorCode = ErrorCode::BadRequest(BadRequestCode::BadLen);
 

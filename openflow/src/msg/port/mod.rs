@@ -155,12 +155,7 @@ impl OvsPort {
 
 impl fmt::Display for OvsPort {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.as_u16() {
-            Some(0xfff7) => f.write_str("UNSET"),
-            Some(p) if p >= 0xfff8 => self.0.fmt(f),
-            Some(p) => write!(f, "{p}"),
-            None => write!(f, "{}", self.0.0),
-        }
+        self.0.fmt(f)
     }
 }
 

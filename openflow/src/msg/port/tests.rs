@@ -4,15 +4,7 @@ use super::*;
 use crate::errcode::{BadRequestCode, ErrorCode};
 use bytes::Bytes;
 
-fn hex(s: &str) -> Bytes {
-    let s: String = s.split_whitespace().collect();
-    Bytes::from(
-        (0..s.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-            .collect::<Vec<u8>>(),
-    )
-}
+use crate::testutil::unhex as hex;
 
 const BAD_LEN: ErrorCode = ErrorCode::BadRequest(BadRequestCode::BadLen);
 

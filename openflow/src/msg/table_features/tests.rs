@@ -5,24 +5,9 @@ use crate::errcode::{ErrorCode, TableFeaturesFailedCode};
 use crate::message::{Body, Message};
 use crate::msg::{MultipartReply, MultipartReplyBody};
 
-/// Text as `ovs-ofctl ofp-print` shows it: our Display plus the newline OVS always ends with.
-fn ovs_text(m: &Message) -> String {
-    let mut s = m.to_string();
-    if !s.ends_with('\n') {
-        s.push('\n');
-    }
-    s
-}
+use crate::testutil::ovs_text;
 
-fn hex(s: &str) -> Bytes {
-    let s: String = s.split_whitespace().collect();
-    Bytes::from(
-        (0..s.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-            .collect::<Vec<u8>>(),
-    )
-}
+use crate::testutil::unhex as hex;
 
 /// The first and last of the 20 messages of OVS 3.1's reply to `dump-table-features` on a
 /// netdev bridge (254 tables), and what `ovs-ofctl ofp-print` says about them.
