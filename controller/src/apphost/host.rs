@@ -192,11 +192,11 @@ impl AppHost {
     /// Sets an app's generation (after its configuration changed) and marks every switch
     /// stale, so its flows are rewritten with the new generation in their cookies.
     pub fn set_generation(&mut self, owner: Owner, generation: u32) {
-        if let Some(r) = self.apps.iter_mut().find(|r| r.owner == owner) {
-            if r.generation != generation {
-                r.generation = generation;
-                self.invalidate_all();
-            }
+        if let Some(r) = self.apps.iter_mut().find(|r| r.owner == owner)
+            && r.generation != generation
+        {
+            r.generation = generation;
+            self.invalidate_all();
         }
     }
 
