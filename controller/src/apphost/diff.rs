@@ -180,7 +180,7 @@ mod tests {
         let newer = flow(Cookie(OURS.0 | 1), 1, 2);
         let managed = |c: Cookie| c.0 >> 40 == OURS.0 >> 40;
         let d = diff(
-            &table(&[newer.clone()]),
+            &table(std::slice::from_ref(&newer)),
             &table(&[flow(OURS, 1, 2)]),
             managed,
         );

@@ -1,1 +1,353 @@
+//! Tests of the app host against a tiny view and apps whose wishes the test controls.
 
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use navarch_app::{Action, App, Ctx, Event, FlowSpec, View};
+use openflow::errcode::ErrorCode;
+use openflow::msg::{
+    ErrorMsg, FlowModCommand, FlowModFlags, FlowRemoved, FlowRemovedReason, FlowStats,
+};
+use openflow::oxm::OxmField;
+use openflow::{Cookie, DatapathId, Instruction, Match, PortNo, TableId};
+
+use super::*;
+use crate::apphost::core::CoreApp;
+use crate::apphost::testing::EmptyView;
+
+const DPID: DatapathId = DatapathId(1);
+
+/// An app whose flows the test sets through a shared handle, and which records its events.
+struct Scripted {
+    name: &'static str,
+    tables: Vec<TableId>,
+    flows: Arc<Mutex<Vec<FlowSpec>>>,
+    heard: Arc<Mutex<Vec<String>>>,
+}
+
+impl App for Scripted {
+    fn name(&self) -> &'static str {
+        self.name
+    }
+    fn tables(&self) -> Vec<TableId> {
+        self.tables.clone()
+    }
+    fn flows(&self, _dpid: DatapathId, _view: &dyn View) -> Vec<FlowSpec> {
+        self.flows.lock().expect("lock").clone()
+    }
+    fn on_event(&mut self, event: &Event<'_>, _view: &dyn View, ctx: &mut Ctx) {
+        self.heard.lock().expect("lock").push(format!("{event:?}"));
+        if let Event::PortChanged { dpid, .. } = event {
+            ctx.invalidate(*dpid);
+        }
+    }
+}
+
+struct Handle {
+    flows: Arc<Mutex<Vec<FlowSpec>>>,
+    heard: Arc<Mutex<Vec<String>>>,
+}
+
+impl Handle {
+    fn set(&self, flows: Vec<FlowSpec>) {
+        *self.flows.lock().expect("lock") = flows;
+    }
+}
+
+fn scripted(name: &'static str, tables: &[u8]) -> (Box<dyn App>, Handle) {
+    let flows = Arc::new(Mutex::new(Vec::new()));
+    let heard = Arc::new(Mutex::new(Vec::new()));
+    let app = Scripted {
+        name,
+        tables: tables.iter().copied().map(TableId).collect(),
+        flows: flows.clone(),
+        heard: heard.clone(),
+    };
+    (Box::new(app), Handle { flows, heard })
+}
+
+/// A forwarding flow in `table`: from `in_port` out of `out`.
+fn fwd(table: u8, in_port: u32, out: u32) -> FlowSpec {
+    FlowSpec::new(
+        TableId(table),
+        100,
+        Match::new().with(OxmField::InPort(PortNo(in_port))),
+        vec![Instruction::ApplyActions(vec![openflow::Action::output(
+            PortNo(out),
+        )])],
+    )
+}
+
+/// A host with the core (no ingress miss) and one app owning table 0.
+fn host_with_app() -> (AppHost, Handle) {
+    let mut host = AppHost::new(Box::new(CoreApp::new(false)), 0);
+    let (app, handle) = scripted("l2", &[0]);
+    assert_eq!(host.register(app, 0), Ok(Owner::App(0)));
+    (host, handle)
+}
+
+/// What a switch would report after applying `mods` to an empty table.
+fn stats(entries: &[FlowEntry]) -> Vec<FlowStats> {
+    entries
+        .iter()
+        .map(|e| FlowStats {
+            table_id: e.table,
+            duration_sec: 5,
+            duration_nsec: 0,
+            priority: e.priority,
+            idle_timeout: e.idle_timeout,
+            hard_timeout: e.hard_timeout,
+            flags: e.flags,
+            cookie: e.cookie,
+            packet_count: 3,
+            byte_count: 300,
+            // A switch reports fields in its own order.
+            match_: Match {
+                fields: e.match_.fields.iter().rev().cloned().collect(),
+            },
+            instructions: e.instructions.clone(),
+        })
+        .collect()
+}
+
+fn commands(mods: &[openflow::msg::FlowMod]) -> Vec<(FlowModCommand, u16)> {
+    mods.iter().map(|m| (m.command, m.priority)).collect()
+}
+
+fn app_cookie(generation: u32) -> Cookie {
+    FlowCookie::new(Owner::App(0), generation).encode()
+}
+
+#[test]
+fn first_contact_adds_every_flow_and_a_second_reconcile_adds_nothing() {
+    let (mut host, app) = host_with_app();
+    app.set(vec![fwd(0, 1, 2), fwd(0, 2, 1)]);
+    let mods = host.reconcile(DPID, &EmptyView, &[]);
+    assert_eq!(mods.len(), 3, "LLDP and two app flows");
+    assert!(mods.iter().all(|m| m.command == FlowModCommand::Add));
+    assert!(
+        mods.iter()
+            .any(|m| m.cookie == FlowCookie::new(Owner::Core, 0).encode())
+    );
+
+    let installed: Vec<FlowEntry> = host.installed(DPID).into_iter().cloned().collect();
+    assert_eq!(installed.len(), 3);
+    // A restarted controller finds the same flows: nothing to send.
+    let (mut restarted, app2) = host_with_app();
+    app2.set(vec![fwd(0, 1, 2), fwd(0, 2, 1)]);
+    assert!(
+        restarted
+            .reconcile(DPID, &EmptyView, &stats(&installed))
+            .is_empty()
+    );
+    assert!(restarted.refresh(DPID, &EmptyView).is_empty());
+}
+
+#[test]
+fn refresh_sends_only_the_difference_deletes_first() {
+    let (mut host, app) = host_with_app();
+    app.set(vec![fwd(0, 1, 2), fwd(0, 2, 1), fwd(0, 3, 1)]);
+    host.reconcile(DPID, &EmptyView, &[]);
+    let mut changed = fwd(0, 3, 1);
+    changed.idle_timeout = 60;
+    app.set(vec![fwd(0, 1, 9), changed, fwd(0, 4, 1)]);
+    let mods = host.refresh(DPID, &EmptyView);
+    assert_eq!(
+        commands(&mods),
+        [
+            (FlowModCommand::DeleteStrict, 100),
+            (FlowModCommand::ModifyStrict, 100),
+            (FlowModCommand::Add, 100),
+            (FlowModCommand::Add, 100)
+        ]
+    );
+    assert_eq!(mods[0].match_.in_port(), Some(PortNo(2)));
+    assert_eq!(mods[1].match_.in_port(), Some(PortNo(1)));
+    assert!(
+        host.refresh(DPID, &EmptyView).is_empty(),
+        "second refresh is a no-op"
+    );
+}
+
+#[test]
+fn operator_foreign_and_unregistered_flows_are_left_alone() {
+    let (mut host, app) = host_with_app();
+    app.set(vec![fwd(0, 1, 2)]);
+    let operator =
+        FlowEntry::from_spec(&fwd(0, 7, 7), FlowCookie::new(Owner::Operator, 0).encode());
+    let foreign = FlowEntry::from_spec(&fwd(0, 8, 8), Cookie(0));
+    let other_app = FlowEntry::from_spec(&fwd(5, 9, 9), FlowCookie::new(Owner::App(3), 0).encode());
+    let stale_ours = FlowEntry::from_spec(&fwd(0, 6, 6), app_cookie(0));
+    let mods = host.reconcile(
+        DPID,
+        &EmptyView,
+        &stats(&[operator, foreign, other_app, stale_ours]),
+    );
+    assert_eq!(
+        commands(&mods),
+        [
+            (FlowModCommand::DeleteStrict, 100),
+            (FlowModCommand::Add, 100),
+            (FlowModCommand::Add, 0xffff)
+        ]
+    );
+    assert_eq!(mods[0].match_.in_port(), Some(PortNo(6)));
+}
+
+#[test]
+fn a_foreign_flow_at_our_key_is_a_reported_conflict_not_an_overwrite() {
+    let (mut host, app) = host_with_app();
+    app.set(vec![fwd(0, 1, 2)]);
+    let lldp = FlowEntry::from_spec(&CoreApp::lldp_flow(), Cookie(0));
+    let theirs = FlowEntry::from_spec(&fwd(0, 1, 5), Cookie(0x99));
+    let mods = host.reconcile(DPID, &EmptyView, &stats(&[lldp, theirs]));
+    assert!(mods.is_empty());
+    let errors = host.take_errors();
+    assert_eq!(errors.len(), 2);
+    assert!(
+        errors
+            .iter()
+            .all(|e| matches!(e, FlowError::Occupied { .. }))
+    );
+}
+
+#[test]
+fn flows_outside_the_apps_tables_are_refused() {
+    let (mut host, app) = host_with_app();
+    app.set(vec![fwd(0, 1, 2), fwd(3, 1, 2)]);
+    let mods = host.reconcile(DPID, &EmptyView, &[]);
+    assert_eq!(mods.len(), 2, "LLDP and the table-0 flow only");
+    assert!(mods.iter().all(|m| m.table_id == TableId(0)));
+    assert_eq!(
+        host.take_errors(),
+        vec![FlowError::ForeignTable {
+            dpid: DPID,
+            app: "l2",
+            table: TableId(3)
+        }]
+    );
+}
+
+#[test]
+fn registration_refuses_duplicates_and_shared_tables() {
+    let (mut host, _app) = host_with_app();
+    let (again, _) = scripted("l2", &[4]);
+    assert_eq!(
+        host.register(again, 0),
+        Err(RegisterError::DuplicateName { app: "l2" })
+    );
+    let (greedy, _) = scripted("acl", &[1, 0]);
+    assert_eq!(
+        host.register(greedy, 0),
+        Err(RegisterError::TableTaken {
+            app: "acl",
+            table: TableId(0),
+            owner: "l2"
+        })
+    );
+    let (fine, _) = scripted("acl", &[1]);
+    assert_eq!(host.register(fine, 0), Ok(Owner::App(1)));
+    assert_eq!(host.owner_of("acl"), Some(Owner::App(1)));
+}
+
+#[test]
+fn duplicate_keys_keep_the_first_app() {
+    let (mut host, app) = host_with_app();
+    // The app asks for the core's LLDP key.
+    app.set(vec![CoreApp::lldp_flow()]);
+    let mods = host.reconcile(DPID, &EmptyView, &[]);
+    assert_eq!(mods.len(), 1);
+    assert_eq!(mods[0].cookie, FlowCookie::new(Owner::Core, 0).encode());
+    assert!(matches!(
+        host.take_errors().as_slice(),
+        [FlowError::DuplicateKey {
+            app: "l2",
+            first: "core",
+            ..
+        }]
+    ));
+}
+
+#[test]
+fn events_reach_every_app_and_invalidations_mark_switches_stale() {
+    let (mut host, app) = host_with_app();
+    let now = Instant::now();
+    // Unknown switches cannot go stale.
+    let port = Event::PortChanged {
+        dpid: DPID,
+        port: PortNo(1),
+    };
+    assert!(host.dispatch(&port, &EmptyView, now).is_empty());
+    assert!(host.take_stale().is_empty());
+    host.reconcile(DPID, &EmptyView, &[]);
+    assert!(host.dispatch(&port, &EmptyView, now).is_empty());
+    assert_eq!(host.take_stale(), vec![DPID]);
+    assert!(host.take_stale().is_empty());
+    assert_eq!(app.heard.lock().expect("lock").len(), 2);
+
+    host.dispatch(&Event::SwitchDown(DPID), &EmptyView, now);
+    assert!(host.installed(DPID).is_empty());
+    assert!(host.refresh(DPID, &EmptyView).is_empty());
+}
+
+#[test]
+fn a_refused_flow_is_reported_and_not_retried_until_it_changes() {
+    let (mut host, app) = host_with_app();
+    app.set(vec![fwd(0, 1, 2)]);
+    let mods = host.reconcile(DPID, &EmptyView, &[]);
+    let bad = mods.iter().find(|m| m.priority == 100).expect("app flow");
+    let code = ErrorCode::from_raw(5, 6);
+    let error = host.on_flow_mod_error(DPID, bad, &ErrorMsg::new(code, Vec::new()));
+    assert!(matches!(error, FlowError::Rejected { app: "l2", .. }));
+    assert_eq!(host.take_errors(), vec![error]);
+    assert!(host.refresh(DPID, &EmptyView).is_empty(), "not retried");
+    app.set(vec![fwd(0, 1, 3)]);
+    assert_eq!(
+        commands(&host.refresh(DPID, &EmptyView)),
+        [(FlowModCommand::Add, 100)]
+    );
+}
+
+#[test]
+fn flow_removed_goes_to_its_app_and_the_flow_is_forgotten() {
+    let (mut host, app) = host_with_app();
+    let mut idle = fwd(0, 1, 2);
+    idle.idle_timeout = 10;
+    idle.flags = FlowModFlags::SEND_FLOW_REM;
+    app.set(vec![idle.clone()]);
+    host.reconcile(DPID, &EmptyView, &[]);
+    let removed = FlowRemoved {
+        cookie: app_cookie(0),
+        priority: 100,
+        reason: FlowRemovedReason::IdleTimeout,
+        table_id: TableId(0),
+        duration_sec: 10,
+        duration_nsec: 0,
+        idle_timeout: 10,
+        hard_timeout: 0,
+        packet_count: 0,
+        byte_count: 0,
+        match_: idle.match_.clone(),
+    };
+    let actions: Vec<Action> = host.on_flow_removed(DPID, &removed, &EmptyView, Instant::now());
+    assert!(actions.is_empty());
+    assert!(app.heard.lock().expect("lock")[0].starts_with("FlowRemoved"));
+    assert_eq!(host.installed(DPID).len(), 1, "only LLDP is left");
+    // The app still wants it: the next refresh puts it back.
+    assert_eq!(
+        commands(&host.refresh(DPID, &EmptyView)),
+        [(FlowModCommand::Add, 100)]
+    );
+}
+
+#[test]
+fn a_new_generation_rewrites_flows_with_add() {
+    let (mut host, app) = host_with_app();
+    app.set(vec![fwd(0, 1, 2)]);
+    host.reconcile(DPID, &EmptyView, &[]);
+    host.set_generation(Owner::App(0), 2);
+    assert_eq!(host.take_stale(), vec![DPID]);
+    let mods = host.refresh(DPID, &EmptyView);
+    assert_eq!(commands(&mods), [(FlowModCommand::Add, 100)]);
+    assert_eq!(mods[0].cookie, app_cookie(2));
+}
