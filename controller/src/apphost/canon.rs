@@ -7,8 +7,10 @@
 //! remembers only the flags that describe a flow's state (not `check_overlap` or
 //! `reset_counts`). The canonical form applies the same rules to both sides before comparing.
 
+use bytes::Bytes;
 use openflow::msg::{FlowMod, FlowModCommand, FlowModFlags, FlowStats};
-use openflow::oxm::RawOxm;
+use openflow::oxm::{OxmField, RawOxm};
+use openflow::wire::{Src, Wire, complete};
 use openflow::{Cookie, Instruction, Match, TableId};
 
 use navarch_app::FlowSpec;
@@ -140,7 +142,7 @@ impl FlowEntry {
             } else {
                 FlowModFlags::EMPTY
             },
-            match_: self.match_.clone(),
+            match_: wire_form(&self.match_),
             instructions: if carries_body {
                 self.instructions.clone()
             } else {
@@ -191,6 +193,25 @@ fn normalise(raw: RawOxm) -> Option<Vec<u8>> {
     Some(tlv(header, &p))
 }
 
+/// The match as it goes on the wire: each field normalised (a switch refuses a masked value
+/// with bits outside its mask), in OXM class and field-number order. Switches such as Open
+/// vSwitch require a field's prerequisites to come before it (`eth_type` before `ip_proto`
+/// before `tcp_dst`), and OpenFlow numbers the basic fields so that this order satisfies them.
+pub fn wire_form(m: &Match) -> Match {
+    let mut fields: Vec<OxmField> = m
+        .iter()
+        .filter_map(|f| normalise(f.to_raw()).map(|tlv| field_of(tlv).unwrap_or_else(|| f.clone())))
+        .collect();
+    fields.sort_by_key(|f| f.to_raw().header >> 9);
+    Match { fields }
+}
+
+/// A TLV's field, or `None` if it does not parse (the caller keeps the original then).
+fn field_of(tlv: Vec<u8>) -> Option<OxmField> {
+    let bytes = Bytes::from(tlv);
+    complete(OxmField::parse(Src::new(&bytes), &bytes)).ok()
+}
+
 /// `header ‖ payload` as bytes.
 fn tlv(header: u32, payload: &[u8]) -> Vec<u8> {
     let mut v = header.to_be_bytes().to_vec();
@@ -225,7 +246,6 @@ fn canonical_instructions(instructions: &[Instruction]) -> Vec<Instruction> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use openflow::oxm::OxmField;
     use openflow::{Action, MacAddr, PortNo};
 
     fn entry(match_: Match, instructions: Vec<Instruction>) -> FlowEntry {
@@ -310,6 +330,49 @@ mod tests {
         assert!(a.same_as(&b));
         b.flags = FlowModFlags::EMPTY;
         assert!(!a.same_as(&b));
+    }
+
+    #[test]
+    fn flow_mods_put_prerequisites_first() {
+        let m = Match::new()
+            .with(OxmField::TcpDst(80, None))
+            .with(OxmField::IpProto(6))
+            .with(OxmField::EthType(0x0800))
+            .with(OxmField::InPort(PortNo(3)));
+        let fm = entry(m.clone(), vec![]).flow_mod(FlowModCommand::Add);
+        assert_eq!(
+            fm.match_.fields,
+            vec![
+                OxmField::InPort(PortNo(3)),
+                OxmField::EthType(0x0800),
+                OxmField::IpProto(6),
+                OxmField::TcpDst(80, None)
+            ]
+        );
+        assert!(fm.match_.prerequisites_met());
+        assert_eq!(entry(m, vec![]).key(), entry(fm.match_, vec![]).key());
+    }
+
+    #[test]
+    fn flow_mods_send_normalised_fields() {
+        let m = Match::new()
+            .with(OxmField::EthSrc(MAC, Some(MacAddr([0; 6]))))
+            .with(OxmField::EthDst(
+                MAC,
+                Some(MacAddr([0xff, 0xff, 0xff, 0, 0, 0])),
+            ))
+            .with(OxmField::InPort(PortNo(1)));
+        let fm = entry(m, vec![]).flow_mod(FlowModCommand::Add);
+        assert_eq!(
+            fm.match_.fields,
+            vec![
+                OxmField::InPort(PortNo(1)),
+                OxmField::EthDst(
+                    MacAddr([0, 1, 2, 0, 0, 0]),
+                    Some(MacAddr([0xff, 0xff, 0xff, 0, 0, 0]))
+                ),
+            ]
+        );
     }
 
     #[test]

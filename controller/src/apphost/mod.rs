@@ -22,3 +22,5 @@ pub use cookie::{FlowCookie, Owner};
 pub use core::CoreApp;
 pub use host::{AppHost, FlowError, RegisterError};
 pub use plan::{BundleIds, PlanConfig, plan, with_xid};
+#[cfg(test)]
+mod ovs_tests;
