@@ -261,18 +261,22 @@ fn tricky_flows() -> Vec<FlowSpec> {
     ]
 }
 
-fn host(flows: &Arc<Mutex<Vec<FlowSpec>>>) -> AppHost {
+fn host(flows: &Arc<Mutex<Vec<FlowSpec>>>, generation: u32) -> AppHost {
     let mut host = AppHost::new(Box::new(CoreApp::new(false)), 0);
     let app = Fixed {
         flows: flows.clone(),
     };
-    host.register(Box::new(app), 0).expect("register");
+    host.register(Box::new(app), generation).expect("register");
     host
 }
 
-fn check_converged(session: &mut Session, flows: &Arc<Mutex<Vec<FlowSpec>>>) -> Vec<FlowStats> {
+fn check_converged(
+    session: &mut Session,
+    flows: &Arc<Mutex<Vec<FlowSpec>>>,
+    generation: u32,
+) -> Vec<FlowStats> {
     let table = session.dump();
-    let mut restarted = host(flows);
+    let mut restarted = host(flows, generation);
     let again = restarted.reconcile(DPID, &EmptyView, &table);
     assert!(
         again.is_empty(),
@@ -301,13 +305,15 @@ fn reconcile_is_idempotent(config: PlanConfig) {
     let flows = Arc::new(Mutex::new(tricky_flows()));
     let mut ids = BundleIds::new();
 
-    let mut first = host(&flows);
+    let mut first = host(&flows, 0);
     let mods = first.reconcile(DPID, &EmptyView, &session.dump());
     assert_eq!(mods.len(), tricky_flows().len() + 1, "app flows and LLDP");
     session.apply(plan(mods, config, &mut ids));
-    let before = check_converged(&mut session, &flows);
+    let before = check_converged(&mut session, &flows, 0);
     assert_eq!(before.len(), tricky_flows().len() + 3);
 
+    // Let the flows age so a re-created one would show a younger duration.
+    std::thread::sleep(Duration::from_millis(1100));
     // The app changes its mind: one flow goes, one changes actions, one is new.
     let mut next = tricky_flows();
     next.remove(1);
@@ -322,14 +328,30 @@ fn reconcile_is_idempotent(config: PlanConfig) {
     let mods = first.refresh(DPID, &EmptyView);
     assert_eq!(mods.len(), 3);
     session.apply(plan(mods, config, &mut ids));
-    let after = check_converged(&mut session, &flows);
+    let after = check_converged(&mut session, &flows, 0);
     assert_eq!(after.len(), next.len() + 3);
     assert!(first.refresh(DPID, &EmptyView).is_empty());
 
-    // Flows nobody changed kept their counters' identity: same duration or older.
-    let lldp_before = before.iter().find(|f| f.priority == 0xffff).expect("lldp");
-    let lldp_after = after.iter().find(|f| f.priority == 0xffff).expect("lldp");
-    assert!(lldp_after.duration_sec >= lldp_before.duration_sec);
+    // Untouched flows and the one modified in place kept their age; only the new one is young.
+    for f in &after {
+        let young = f.table_id == TableId(1) && f.priority == 5;
+        assert_eq!(
+            f.duration_sec == 0,
+            young,
+            "flow at table {} priority {} has duration {}s",
+            f.table_id.0,
+            f.priority,
+            f.duration_sec
+        );
+    }
+    let modified = after
+        .iter()
+        .find(|f| f.priority == 100)
+        .expect("modified flow");
+    assert_eq!(
+        modified.instructions,
+        vec![Instruction::ApplyActions(vec![out(1)])]
+    );
     // The others' flows are still there.
     assert!(after.iter().any(|f| f.cookie.0 == 0 && f.priority == 50));
     assert!(
