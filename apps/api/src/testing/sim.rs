@@ -142,6 +142,17 @@ impl<A: App> Simulation<A> {
         self.now
     }
 
+    /// Empties a switch's tables, as a switch that restarted before the controller
+    /// reconciled it; the next invalidation of that switch installs its flows again.
+    pub fn wipe_flows(&mut self, dpid: DatapathId) -> Result<(), SimError> {
+        if let Some(table) = self.switches.get_mut(&dpid) {
+            table
+                .reconcile(Vec::new(), self.now)
+                .map_err(|e| SimError::Table(dpid, e))?;
+        }
+        Ok(())
+    }
+
     /// Changes the topology (links, ports) and tells the app, as link discovery would.
     pub fn change_topology(&mut self, change: impl FnOnce(&mut FakeView)) -> Result<(), SimError> {
         change(&mut self.view);

@@ -226,7 +226,7 @@ pub mod topo {
     pub type Network = (FakeView, Vec<Endpoint>);
 
     /// Mininet's `tree,depth,fanout`: switch 1 is the root; each switch's port 1..=fanout
-    /// goes down, port fanout+1 goes up; leaves carry hosts on ports 1..=fanout.
+    /// goes down, port fanout+1 (absent on the root) goes up; leaves carry hosts on ports 1..=fanout.
     pub fn tree(depth: u32, fanout: u32) -> Network {
         let mut view = FakeView::new();
         let mut hosts = Vec::new();
@@ -245,7 +245,9 @@ pub mod topo {
     ) {
         let me = DatapathId(*next);
         *next += 1;
-        let ports: Vec<u32> = (1..=fanout + 1).collect();
+        // The root has no uplink port.
+        let uplink = u32::from(parent.is_some());
+        let ports: Vec<u32> = (1..=fanout + uplink).collect();
         view.add_switch(me, &ports);
         if let Some(parent) = parent {
             view.add_link(parent, (me, PortNo(fanout + 1)));
