@@ -217,8 +217,8 @@ fn a_moved_host_is_followed_and_its_old_flows_replaced() {
     assert!(!old_source);
     // Traffic to it now arrives at the new port only; its own traffic no longer reaches the
     // controller.
-    for n in 1..4 {
-        let trace = sim.inject(hosts[n], udp(n, 0)).unwrap();
+    for (n, &at) in hosts.iter().enumerate().skip(1) {
+        let trace = sim.inject(at, udp(n, 0)).unwrap();
         assert_eq!(
             trace.reached(),
             BTreeMap::from([(new_place, 1)]),
