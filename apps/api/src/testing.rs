@@ -14,6 +14,8 @@ mod matcher;
 mod packet;
 mod sim;
 mod table;
+#[cfg(test)]
+mod table_tests;
 mod view;
 
 pub use matcher::{OFPVID_PRESENT, PipelinePacket};
