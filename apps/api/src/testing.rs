@@ -13,6 +13,8 @@
 mod matcher;
 mod packet;
 mod sim;
+#[cfg(test)]
+mod sim_tests;
 mod table;
 #[cfg(test)]
 mod table_tests;

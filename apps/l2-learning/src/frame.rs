@@ -16,6 +16,18 @@ pub struct EthernetHeader {
     pub vlan: Option<u16>,
 }
 
+/// True for the IEEE 802.1D reserved link-local group 01:80:c2:00:00:00 to :0f.
+pub trait LinkLocal {
+    /// True if bridges must not forward frames sent to this address.
+    fn is_link_local(&self) -> bool;
+}
+
+impl LinkLocal for MacAddr {
+    fn is_link_local(&self) -> bool {
+        self.0[..5] == [0x01, 0x80, 0xc2, 0x00, 0x00] && self.0[5] & 0xf0 == 0
+    }
+}
+
 impl EthernetHeader {
     /// Reads the header; `None` if the frame is too short to hold it.
     pub fn parse(frame: &[u8]) -> Option<EthernetHeader> {
@@ -60,5 +72,8 @@ mod tests {
         f.extend([0x20, 0x0a, 0x08, 0x06]);
         assert_eq!(EthernetHeader::parse(&f).unwrap().vlan, Some(10));
         assert_eq!(EthernetHeader::parse(&f[..13]), None);
+        assert!(MacAddr([0x01, 0x80, 0xc2, 0, 0, 0x0e]).is_link_local());
+        assert!(!MacAddr([0x01, 0x80, 0xc2, 0, 0, 0x10]).is_link_local());
+        assert!(!MacAddr::BROADCAST.is_link_local());
     }
 }

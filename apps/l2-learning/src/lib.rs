@@ -51,7 +51,7 @@ use openflow::msg::{FlowRemovedReason, PacketIn, PacketInReason, PacketOut};
 use openflow::{Action, BufferId, DatapathId, OxmField, TableId};
 
 pub use config::{CORE_PRIORITY_FLOOR, ConfigError, L2Config, Priorities};
-pub use frame::EthernetHeader;
+pub use frame::{EthernetHeader, LinkLocal};
 
 use pipeline::{Membership, flood_targets, port_towards};
 
@@ -79,6 +79,10 @@ impl L2Learning {
         let (Some(in_port), Some(eth)) = (pi.in_port(), EthernetHeader::parse(&pi.data)) else {
             return;
         };
+        if eth.dst.is_link_local() {
+            // 802.1D: bridges never forward the reserved link-local group (LLDP, STP, …).
+            return;
+        }
         let known = (!eth.dst.is_multicast())
             .then(|| view.host(eth.dst, eth.vlan))
             .flatten();

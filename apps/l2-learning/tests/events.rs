@@ -162,3 +162,17 @@ fn changes_invalidate_what_they_touch() {
         vec![Action::Invalidate(DatapathId(2))]
     );
 }
+
+#[test]
+fn link_local_frames_are_never_forwarded() {
+    let view = pair();
+    let mut app = L2Learning::default();
+    let lldp = MacAddr([0x01, 0x80, 0xc2, 0, 0, 0x0e]);
+    let frame = Packet::ethernet(A, lldp, 0x88cc, b"not really lldp").to_bytes();
+    let pi = packet_in(0, PacketInReason::NoMatch, 1, frame);
+    let event = Event::PacketIn {
+        dpid: DatapathId(1),
+        packet_in: &pi,
+    };
+    assert_eq!(answer(&mut app, &view, &event), vec![]);
+}

@@ -229,6 +229,28 @@ impl<A: App> Simulation<A> {
             .collect()
     }
 
+    /// Sends a copy that left by `out` across its link, or records it delivered at an up
+    /// edge port.
+    fn route(
+        &self,
+        out: Endpoint,
+        packet: Packet,
+        hops: usize,
+        queue: &mut VecDeque<Copy>,
+        trace: &mut Trace,
+    ) {
+        match self.view.peer(out) {
+            Some((dpid, in_port)) => queue.push_back(Copy {
+                dpid,
+                in_port,
+                packet,
+                hops: hops + 1,
+            }),
+            None if self.up_ports(out.0).contains(&out.1) => trace.delivered.push((out, packet)),
+            None => {}
+        }
+    }
+
     /// Sends a switch's output on: across links, out of edge ports, or to the controller.
     fn forward(
         &mut self,
@@ -242,18 +264,9 @@ impl<A: App> Simulation<A> {
         let mut events = VecDeque::new();
         for e in egress {
             match e {
-                Egress::Port(port, packet) => match self.view.peer((dpid, port)) {
-                    Some((peer, peer_port)) => queue.push_back(Copy {
-                        dpid: peer,
-                        in_port: peer_port,
-                        packet,
-                        hops: hops + 1,
-                    }),
-                    None if self.up_ports(dpid).contains(&port) => {
-                        trace.delivered.push(((dpid, port), packet));
-                    }
-                    None => {}
-                },
+                Egress::Port(port, packet) => {
+                    self.route((dpid, port), packet, hops, queue, trace);
+                }
                 Egress::Controller {
                     table,
                     miss,
@@ -333,9 +346,10 @@ impl<A: App> Simulation<A> {
         Ok(())
     }
 
-    /// Forwards packet-out copies (no controller copies expected from a packet-out).
+    /// Forwards packet-out copies; a copy a packet-out sends to the controller is recorded
+    /// but not given to the app again.
     fn forward_plain(
-        &mut self,
+        &self,
         dpid: DatapathId,
         hops: usize,
         egress: Vec<Egress>,
@@ -344,18 +358,9 @@ impl<A: App> Simulation<A> {
     ) {
         for e in egress {
             match e {
-                Egress::Port(port, packet) => match self.view.peer((dpid, port)) {
-                    Some((peer, peer_port)) => queue.push_back(Copy {
-                        dpid: peer,
-                        in_port: peer_port,
-                        packet,
-                        hops: hops + 1,
-                    }),
-                    None if self.up_ports(dpid).contains(&port) => {
-                        trace.delivered.push(((dpid, port), packet));
-                    }
-                    None => {}
-                },
+                Egress::Port(port, packet) => {
+                    self.route((dpid, port), packet, hops, queue, trace);
+                }
                 Egress::Controller { table, packet, .. } => {
                     trace.to_controller.push(ControllerCopy {
                         dpid,
