@@ -1,1 +1,3 @@
-//! PLACEHOLDER: owned by the topology helper.
+//! The network view.
+
+pub mod lldp;
