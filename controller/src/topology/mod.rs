@@ -1,3 +1,6 @@
 //! The network view.
 
+pub mod frame;
+pub mod hosts;
+pub mod links;
 pub mod lldp;
