@@ -311,6 +311,12 @@ impl<'a> Iterator for Tlvs<'a> {
     }
 }
 
+/// True if `frame` is an untagged LLDP frame (the packet-in to hand to link discovery rather
+/// than to host tracking and apps).
+pub fn is_lldp(frame: &[u8]) -> bool {
+    frame.get(12..14) == Some(&ETHERTYPE_LLDP.to_be_bytes()[..])
+}
+
 /// Parses an LLDP frame in navarch's form without checking its signature.
 pub fn parse(frame: &[u8]) -> Result<ProbeFields, LldpError> {
     let Some((eth, payload)) = frame.split_first_chunk::<{ field::ETH_HEADER }>() else {

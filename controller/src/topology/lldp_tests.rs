@@ -28,6 +28,8 @@ fn build_parse_verify_round_trip() {
     assert_eq!(frame[12..14], [0x88, 0xcc]);
     assert_eq!(frame[14 + 3..14 + 24], *b"dpid:0000000000001a2b");
     assert_eq!(frame.len(), TAG_AT + 32 + 2);
+    assert!(is_lldp(&frame));
+    assert!(!is_lldp(&frame[..13]));
 
     let fields = parse(&frame).unwrap();
     assert_eq!(fields.dpid, DatapathId(0x1a2b));
@@ -151,6 +153,7 @@ fn structural_errors_are_typed() {
     let mut ipv4 = frame.clone();
     ipv4[12..14].copy_from_slice(&[0x08, 0x00]);
     assert_eq!(parse(&ipv4), Err(LldpError::NotLldp(0x0800)));
+    assert!(!is_lldp(&ipv4));
 
     let mut no_chassis = frame.clone();
     no_chassis[14] = 0x04; // TLV type 2 where the chassis id belongs

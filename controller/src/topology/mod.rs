@@ -102,6 +102,11 @@ pub struct Switch {
     pub ports: BTreeMap<PortNo, SwitchPort>,
 }
 
+/// When a port that came up at `now` stops probing (`None`: at once, no hold-down).
+fn settle_at(now: Instant, holddown: Duration) -> Option<Instant> {
+    (!holddown.is_zero()).then(|| now + holddown)
+}
+
 /// True when the link is up and the port is not administratively down.
 pub fn port_is_up(port: &Port) -> bool {
     !port.config.contains(PortConfig::PORT_DOWN) && !port.state.contains(PortState::LINK_DOWN)
@@ -180,7 +185,7 @@ impl Topology {
             let before = old.as_ref().and_then(|s| s.ports.get(&port_no));
             let probing_until = match before {
                 Some(b) if b.is_up() && port_is_up(&desc) => b.probing_until,
-                _ => Some(now + self.config.edge_holddown),
+                _ => settle_at(now, self.config.edge_holddown),
             };
             new_ports.insert(
                 port_no,
@@ -196,10 +201,16 @@ impl Topology {
                 if port.is_up() && !still_up {
                     changes.extend(self.drop_port(LinkEnd::new(dpid, *port_no)));
                 }
-                if new_ports.get(port_no).map(|p| &p.desc) != Some(&port.desc) {
+            }
+            // On a reconnection, every port added, removed or changed is reported.
+            let numbers: std::collections::BTreeSet<PortNo> =
+                old.ports.keys().chain(new_ports.keys()).copied().collect();
+            for port_no in numbers {
+                let before = old.ports.get(&port_no).map(|p| &p.desc);
+                if before != new_ports.get(&port_no).map(|p| &p.desc) {
                     changes.push(Change::Port {
                         dpid,
-                        port: *port_no,
+                        port: port_no,
                     });
                 }
             }
@@ -257,7 +268,7 @@ impl Topology {
         } else {
             let probing_until = match switch.ports.get(&port_no) {
                 Some(p) if was_up && is_up => p.probing_until,
-                _ => Some(now + holddown),
+                _ => settle_at(now, holddown),
             };
             switch.ports.insert(
                 port_no,

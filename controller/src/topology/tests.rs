@@ -536,6 +536,14 @@ fn a_reconnecting_switch_keeps_links_on_ports_still_up() {
         .filter(|c| matches!(c, Change::Link(LinkChange::Removed(_))))
         .count();
     assert_eq!(removed, 2);
+    assert!(changes.contains(&Change::Port {
+        dpid: DatapathId(1),
+        port: PortNo(2)
+    }));
+    assert!(changes.contains(&Change::Port {
+        dpid: DatapathId(1),
+        port: PortNo::LOCAL
+    }));
     assert!(lab.topo.is_link_port(DatapathId(1), PortNo(1)));
     assert!(!lab.topo.switch(DatapathId(1)).unwrap().ports[&PortNo(3)].is_probing());
     assert_eq!(
@@ -578,4 +586,28 @@ fn restored_links_and_hosts_match_what_was_saved() {
 fn a_short_secret_is_refused() {
     let err = Topology::new(TopologyConfig::default(), b"short", 1, Instant::now()).unwrap_err();
     assert_eq!(err, SecretError::TooShort(5));
+}
+
+#[test]
+fn without_hold_down_ports_settle_at_once() {
+    let t0 = Instant::now();
+    let config = TopologyConfig {
+        edge_holddown: Duration::ZERO,
+        ..TopologyConfig::default()
+    };
+    let mut topo = Topology::new(config, SECRET, SESSION, t0).unwrap();
+    topo.switch_up(
+        DatapathId(1),
+        1,
+        vec![port_desc(1, true), port_desc(2, true)],
+        t0,
+    );
+    assert_eq!(topo.flood_ports(DatapathId(1), PortNo(1)), vec![PortNo(2)]);
+    assert_eq!(topo.poll_timeout(), None);
+    let changes = topo.learn_host(
+        DatapathId(1),
+        PortNo(1),
+        &arp_from(host_mac(1), [10, 0, 0, 1]),
+    );
+    assert_eq!(changes.len(), 1);
 }
