@@ -20,8 +20,7 @@ fn data_files(dir: &Path) -> Vec<String> {
 fn segment_len(dir: &Path) -> u64 {
     let name = data_files(dir)
         .into_iter()
-        .filter(|n| n.starts_with("log-"))
-        .next_back()
+        .rfind(|n| n.starts_with("log-"))
         .unwrap();
     fs::metadata(dir.join(name)).unwrap().len()
 }
