@@ -10,7 +10,7 @@
 //! len: u32 LE | !len: u32 LE | crc32(payload): u32 LE | payload: len bytes
 //! ```
 //!
-//! The payload is one command batch (see [`super::command`]); its commands take the next
+//! The payload is one command batch (see [`super::command`], where the encoding is documented); its commands take the next
 //! revisions in order. `!len` guards the length itself, so a damaged length is reported as
 //! corruption instead of being mistaken for the end of the log.
 //!

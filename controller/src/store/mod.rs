@@ -16,12 +16,29 @@
 //! it and deletes the older segments and snapshots (compaction). Opening the store loads the
 //! newest snapshot and replays the log after it.
 //!
+//! ```
+//! use navarch_controller::store::{Change, Command, PortRecord, Store, StoreOptions};
+//!
+//! let dir = tempfile::tempdir()?;
+//! let mut store = Store::open(dir.path(), StoreOptions::default())?;
+//! let applied = store.apply(&Command::SwitchSeen {
+//!     dpid: 1,
+//!     n_tables: 254,
+//!     ports: vec![PortRecord { port_no: 1, name: "s1-eth1".into(), hw_addr: [2, 0, 0, 0, 0, 1], up: true }],
+//! })?;
+//! assert_eq!(applied.changes[0], Change::SwitchAdded { dpid: 1 });
+//! drop(store);
+//! let store = Store::open(dir.path(), StoreOptions::default())?;
+//! assert!(store.state().port(1, 1).is_some());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
 //! No async and no threads: callers that live in tokio run `apply` where blocking on an
 //! fsync is acceptable (a dedicated task or `spawn_blocking`).
 
 mod apply;
 mod change;
-mod command;
+pub mod command;
 mod crc32;
 mod error;
 pub mod lock;
