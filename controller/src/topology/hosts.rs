@@ -5,10 +5,11 @@
 //! of random source MACs cannot grow memory without bound.
 
 use std::collections::{BTreeMap, HashMap};
-use std::net::{Ipv4Addr, Ipv6Addr};
 
 use navarch_app::HostInfo;
 use openflow::{DatapathId, MacAddr, PortNo};
+
+pub use crate::store::HostRecord;
 
 use super::frame::{Sender, SenderIp};
 use super::links::LinkEnd;
@@ -46,23 +47,6 @@ impl HostChange {
             HostChange::Moved { host, .. } => host,
         }
     }
-}
-
-/// A host as the store persists it.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct HostRecord {
-    /// MAC address.
-    pub mac: [u8; 6],
-    /// VLAN id (`None`: untagged).
-    pub vlan: Option<u16>,
-    /// Datapath id of the switch it is attached to.
-    pub dpid: u64,
-    /// Port number it is attached to.
-    pub port: u32,
-    /// IPv4 addresses, oldest first.
-    pub ipv4: Vec<Ipv4Addr>,
-    /// IPv6 addresses, oldest first.
-    pub ipv6: Vec<Ipv6Addr>,
 }
 
 impl From<&HostInfo> for HostRecord {

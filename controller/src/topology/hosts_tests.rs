@@ -1,5 +1,6 @@
 use super::*;
 use crate::topology::frame::{ETHERTYPE_ARP, ETHERTYPE_IPV4};
+use std::net::Ipv4Addr;
 
 fn mac(n: u8) -> MacAddr {
     MacAddr([0x02, 0, 0, 0, 0, n])

@@ -10,6 +10,8 @@ use std::time::{Duration, Instant};
 
 use openflow::{DatapathId, PortNo};
 
+pub use crate::store::LinkRecord;
+
 /// One end of a link: a port of a switch.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct LinkEnd {
@@ -52,19 +54,6 @@ pub enum LinkChange {
     Added(Link),
     /// A link went down (timed out, port down, switch gone or replaced).
     Removed(Link),
-}
-
-/// A link as the store persists it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-pub struct LinkRecord {
-    /// Source datapath id.
-    pub src_dpid: u64,
-    /// Source port number.
-    pub src_port: u32,
-    /// Destination datapath id.
-    pub dst_dpid: u64,
-    /// Destination port number.
-    pub dst_port: u32,
 }
 
 impl From<Link> for LinkRecord {

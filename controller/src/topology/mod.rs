@@ -16,6 +16,7 @@ pub mod graph;
 pub mod hosts;
 pub mod links;
 pub mod lldp;
+mod persist;
 mod view;
 
 use std::collections::BTreeMap;
