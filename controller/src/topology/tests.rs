@@ -611,3 +611,22 @@ fn without_hold_down_ports_settle_at_once() {
     );
     assert_eq!(changes.len(), 1);
 }
+
+proptest::proptest! {
+    #[test]
+    fn random_packet_ins_never_panic_and_never_make_links(
+        bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..160),
+        lldp in proptest::prelude::any::<bool>(),
+    ) {
+        let mut lab = Lab::new(&[(1, 2)], 2, 1);
+        lab.topo.expire(lab.at(3.0));
+        let mut frame = bytes;
+        if lldp && frame.len() >= 14 {
+            frame[12..14].copy_from_slice(&[0x88, 0xcc]);
+        }
+        proptest::prop_assert!(lab.topo.handle_lldp(DatapathId(1), PortNo(2), &frame, lab.at(3.0)).is_err());
+        lab.topo.learn_host(DatapathId(1), PortNo(2), &frame);
+        proptest::prop_assert!(lab.topo.links().is_empty());
+        proptest::prop_assert!(lab.topo.hosts().len() <= 1);
+    }
+}
