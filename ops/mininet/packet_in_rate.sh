@@ -38,9 +38,9 @@ timeout -s INT "$seconds" tcpdump -i lo -nn -p -q -w /dev/null "$filter" 2>"$err
     rc=$?
     [ "$rc" -eq 124 ] || { cat "$err" >&2; die "tcpdump failed (exit $rc)"; }
 }
-n=$(awk '/packets captured/ {print $1}' "$err")
+n=$(awk '/packets? captured/ {print $1}' "$err")
 [ -n "$n" ] || { cat "$err" >&2; die "tcpdump printed no count"; }
-dropped=$(awk '/packets dropped by kernel/ {print $1}' "$err")
+dropped=$(awk '/packets? dropped by kernel/ {print $1}' "$err")
 [ "${dropped:-0}" -eq 0 ] || echo "packet_in_rate.sh: kernel dropped $dropped packets; count is a lower bound" >&2
 rate=$(awk -v n="$n" -v s="$seconds" 'BEGIN { printf "%.2f", n / s }')
 if [ "$json" = 1 ]; then
