@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use support::{
     ControllerProcess, MininetLock, MininetNetwork, dump_flows, free_tcp_port, packet_in_rate,
-    parse_dump_flows, run_mininet, start_system_ovs,
+    parse_dump_flows, run_mininet, start_system_ovs, wait_for_flows,
 };
 
 const TREE: &str = "tree,depth=2,fanout=3";
@@ -53,6 +53,16 @@ fn tree_pingall_has_no_loss_and_every_switch_has_flows() {
     assert_eq!(net.ready().switches.len(), 4);
     assert_eq!(net.ready().hosts.len(), 9);
 
+    // ovs-testcontroller installs a table-miss flow to the controller once its session is
+    // up: that ends the handshake on every switch.
+    for switch in net.switch_names() {
+        wait_for_flows(&switch, Duration::from_secs(10), |rows| {
+            rows.iter().any(|f| {
+                f.priority == 0 && f.match_fields.is_empty() && f.actions.starts_with("CONTROLLER")
+            })
+        })
+        .expect("table-miss flow installed");
+    }
     let ping = net.pingall().expect("pingall");
     assert_eq!(ping.sent, 72, "one ping per ordered pair of 9 hosts");
     assert_eq!(

@@ -21,8 +21,9 @@ Actions run in order; each consumes the words after it up to the next action nam
   serve                                      read actions from stdin, one per line, until
                                              EOF or `quit`; a result line for each
 
-With --json every output line on stdout is one JSON object: {"event": "ready", ...} once the
-switches are connected to the controller, one {"action": ..., "ok": ...} per action, and
+With --json every output line on stdout is one JSON object: {"event": "ready", ...} once every
+switch has a TCP session to the controller (the OpenFlow handshake may still be under way:
+tests that need the controller's flows should poll the flow tables), one {"action": ..., "ok": ...} per action, and
 {"event": "stopped"} at the end. Mininet's own log goes to stderr.
 
 Cleanup: the network is stopped on exit, on SIGINT/SIGTERM and on errors, deleting only its
@@ -288,6 +289,27 @@ def reclaim_leftovers(topo):
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
+def vswitchd_sessions(ip, port):
+    """How many established TCP connections ovs-vswitchd has to the controller at ip:port."""
+    out = subprocess.run(["ss", "-Htnp", "state", "established", "dst", "%s:%d" % (ip, port)],
+                         capture_output=True, text=True).stdout
+    return sum(1 for line in out.splitlines() if '"ovs-vswitchd"' in line)
+
+
+def wait_connected(net, ip, port, timeout):
+    """Waits until every switch has a TCP session to the controller.
+
+    Mininet's own waitConnected reads is_connected from the OVS database, which ovs-vswitchd
+    refreshes only every 5 seconds; the sockets show a connection at once.
+    """
+    deadline = time.monotonic() + timeout
+    while vswitchd_sessions(ip, port) < len(net.switches):
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.05)
+    return True
+
+
 def on_signal(signum, frame):
     raise Stop()
 
@@ -333,7 +355,7 @@ def main():
         net.build()
         net.start()
         started = time.monotonic()
-        connected = net.waitConnected(timeout=ARGS.connect_timeout, delay=0.1)
+        connected = wait_connected(net, ip, port, ARGS.connect_timeout)
         ready = {"event": "ready", "connected": bool(connected),
                  "connect_seconds": round(time.monotonic() - started, 3),
                  "switches": [{"name": s.name, "dpid": s.dpid} for s in net.switches],

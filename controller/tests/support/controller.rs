@@ -162,7 +162,22 @@ impl ControllerProcess {
 }
 
 impl Drop for ControllerProcess {
+    /// SIGTERM first, so the controller removes its own files (OVS daemons their control
+    /// sockets); SIGKILL after two seconds.
     fn drop(&mut self) {
+        let Some(child) = self.child.as_mut() else {
+            return;
+        };
+        if matches!(child.try_wait(), Ok(None)) {
+            let _ = Command::new("kill")
+                .arg("-TERM")
+                .arg(child.id().to_string())
+                .status();
+            let deadline = Instant::now() + Duration::from_secs(2);
+            while Instant::now() < deadline && matches!(child.try_wait(), Ok(None)) {
+                sleep(Duration::from_millis(20));
+            }
+        }
         let _ = self.reap_with_kill();
     }
 }

@@ -132,3 +132,26 @@ fn parse_flow_line(line: &str) -> Result<FlowRow, HarnessError> {
     row.match_fields = match_fields.join(",");
     Ok(row)
 }
+
+/// Polls `bridge`'s flows every 50 ms until `wanted` accepts them; the last rows read, or a
+/// timeout error quoting them.
+pub fn wait_for_flows(
+    bridge: &str,
+    timeout: Duration,
+    wanted: impl Fn(&[FlowRow]) -> bool,
+) -> Result<Vec<FlowRow>, HarnessError> {
+    let deadline = std::time::Instant::now() + timeout;
+    loop {
+        let rows = dump_flows(bridge)?;
+        if wanted(&rows) {
+            return Ok(rows);
+        }
+        if std::time::Instant::now() >= deadline {
+            return Err(HarnessError::Timeout {
+                what: format!("the expected flows on {bridge}; last read: {rows:?}"),
+                after: timeout,
+            });
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}

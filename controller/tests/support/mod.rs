@@ -17,7 +17,7 @@ pub mod ovs;
 
 pub use controller::ControllerProcess;
 pub use error::HarnessError;
-pub use flows::{FlowRow, dump_flows, parse_dump_flows};
+pub use flows::{FlowRow, dump_flows, parse_dump_flows, wait_for_flows};
 pub use lock::{MININET_LOCK_PATH, MininetLock};
 pub use mininet::{MininetNetwork, PingAll, PingContinuous, Ready, run_mininet};
 pub use ovs::{PacketInRate, free_tcp_port, packet_in_rate, repo_root, start_system_ovs};
