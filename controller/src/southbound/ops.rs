@@ -4,9 +4,12 @@
 use std::collections::HashMap;
 use std::time::Instant;
 
+use bytes::Bytes;
+
 use openflow::message::MAX_MESSAGE_LEN;
 use openflow::msg::{
-    BundleAdd, BundleControl, BundleCtrlType, BundleFlags, ErrorMsg, Experimenter, bundlable,
+    BundleAdd, BundleControl, BundleCtrlType, BundleFailedCode, BundleFlags, ErrorMsg,
+    Experimenter, bundlable,
 };
 use openflow::{Body, Channel, ChannelConfig, EncodeError, Message, SendError, Xid};
 use tokio::sync::oneshot;
@@ -31,6 +34,10 @@ enum Route {
     BatchBarrier { batch: u64 },
     /// The open request of a bundle.
     BundleOpen { batch: u64 },
+    /// The barrier after a bundle's adds, which shows whether any add was refused.
+    BundleBarrier { batch: u64 },
+    /// The discard request of a bundle that will not be committed; its answer is moot.
+    BundleDiscard,
     /// The commit request of a bundle.
     BundleCommit { batch: u64 },
 }
@@ -41,6 +48,8 @@ struct Batch {
     reply: BatchReply,
     members: Vec<Xid>,
     failed: Vec<FailedMessage>,
+    /// For a bundle: its id and flags.
+    bundle: Option<(u32, BundleFlags)>,
     /// For a bundle: the error its open request drew.
     open_error: Option<ErrorMsg>,
 }
@@ -119,8 +128,9 @@ impl Ops {
         }
     }
 
-    /// Sends an atomic, ordered bundle: open, adds, commit, pipelined; the reply waits
-    /// for the commit.
+    /// Sends an atomic, ordered bundle: open and adds pipelined with a barrier; once the
+    /// barrier shows every add accepted, the commit (otherwise a discard: OVS would commit
+    /// the accepted rest).
     pub(super) fn bundle(
         &mut self,
         ch: &mut Channel,
@@ -155,6 +165,9 @@ impl Ops {
             )))
         };
         let batch = self.new_batch(reply);
+        if let Some(b) = self.batches.get_mut(&batch) {
+            b.bundle = Some((id, flags));
+        }
         let open = match ch.request(control(BundleCtrlType::OpenRequest), now) {
             Ok(xid) => xid,
             Err(e) => return self.abort(batch, e),
@@ -174,6 +187,35 @@ impl Ops {
                 return self.abort(batch, e);
             }
             self.add_member(batch, index, xid);
+        }
+        match ch.barrier(now) {
+            Ok(xid) => {
+                self.routes.insert(xid, Route::BundleBarrier { batch });
+            }
+            Err(e) => self.abort(batch, e),
+        }
+    }
+
+    /// Every add of a bundle has been seen: commit it, or discard it if any was refused.
+    fn bundle_checked(&mut self, ch: &mut Channel, batch: u64, now: Instant) {
+        let Some(b) = self.batches.get(&batch) else {
+            return;
+        };
+        let Some((id, flags)) = b.bundle else {
+            return;
+        };
+        let control = |t| {
+            Body::Experimenter(Experimenter::BundleControl(BundleControl::new(
+                id, t, flags,
+            )))
+        };
+        if b.open_error.is_some() || !b.failed.is_empty() {
+            if let Ok(xid) = ch.request(control(BundleCtrlType::DiscardRequest), now) {
+                self.routes.insert(xid, Route::BundleDiscard);
+            }
+            let error = ErrorMsg::new(BundleFailedCode::MsgFailed.error_code(), Bytes::new());
+            self.finish(batch, Some(error));
+            return;
         }
         match ch.request(control(BundleCtrlType::CommitRequest), now) {
             Ok(xid) => {
@@ -199,6 +241,7 @@ impl Ops {
                     b.open_error = Some(unexpected_error());
                 }
             }
+            Route::BundleDiscard => {}
             Route::BundleCommit { batch } => {
                 if is_bundle_reply(&msg, BundleCtrlType::CommitReply) {
                     self.finish(batch, None);
@@ -234,7 +277,10 @@ impl Ops {
                     b.failed.push(FailedMessage { index, xid, error });
                 }
             }
-            Route::BatchBarrier { batch } => self.fail(batch, RequestError::Rejected(error)),
+            Route::BatchBarrier { batch } | Route::BundleBarrier { batch } => {
+                self.fail(batch, RequestError::Rejected(error))
+            }
+            Route::BundleDiscard => {}
             Route::BundleOpen { batch } => {
                 if let Some(b) = self.batches.get_mut(&batch) {
                     b.open_error = Some(error);
@@ -254,16 +300,27 @@ impl Ops {
             Some(Route::Barrier(reply)) => {
                 let _ = reply.send(Err(RequestError::TimedOut));
             }
-            Some(Route::BatchBarrier { batch } | Route::BundleCommit { batch }) => {
+            Some(
+                Route::BatchBarrier { batch }
+                | Route::BundleBarrier { batch }
+                | Route::BundleCommit { batch },
+            ) => {
                 self.fail(batch, RequestError::TimedOut);
             }
             // The commit's own deadline decides the bundle.
-            Some(Route::BundleOpen { .. } | Route::Member { .. }) | None => {}
+            Some(Route::BundleOpen { .. } | Route::Member { .. } | Route::BundleDiscard) | None => {
+            }
         }
     }
 
     /// A barrier completed; false if it was not ours.
-    pub(super) fn on_barrier(&mut self, xid: Xid, confirmed: Vec<Xid>) -> bool {
+    pub(super) fn on_barrier(
+        &mut self,
+        ch: &mut Channel,
+        xid: Xid,
+        confirmed: Vec<Xid>,
+        now: Instant,
+    ) -> bool {
         match self.routes.remove(&xid) {
             Some(Route::Barrier(reply)) => {
                 let _ = reply.send(Ok(confirmed));
@@ -271,6 +328,10 @@ impl Ops {
             }
             Some(Route::BatchBarrier { batch }) => {
                 self.finish(batch, None);
+                true
+            }
+            Some(Route::BundleBarrier { batch }) => {
+                self.bundle_checked(ch, batch, now);
                 true
             }
             Some(other) => {
@@ -292,6 +353,7 @@ impl Ops {
             reply,
             members: Vec::new(),
             failed: Vec::new(),
+            bundle: None,
             open_error: None,
         };
         self.batches.insert(self.next_batch, batch);
@@ -338,7 +400,7 @@ impl Ops {
         }
         self.routes.retain(|_, r| {
             !matches!(r, Route::BundleOpen { batch: x } | Route::BatchBarrier { batch: x }
-                | Route::BundleCommit { batch: x } if *x == batch)
+                | Route::BundleBarrier { batch: x } | Route::BundleCommit { batch: x } if *x == batch)
         });
         Some(b)
     }

@@ -370,7 +370,7 @@ impl Session {
                 {
                     *barrier_done = true;
                 } else {
-                    self.ops.on_barrier(xid, confirmed);
+                    self.ops.on_barrier(&mut self.ch, xid, confirmed, now);
                 }
             }
             Event::Message(msg) => self.on_message(msg, now),
