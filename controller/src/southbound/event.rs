@@ -28,7 +28,7 @@ pub enum SwitchEventKind {
     Connected {
         /// Its `OFPT_FEATURES_REPLY`.
         features: FeaturesReply,
-        /// Its ports (`OFPMP_PORT_DESC`), without the local port filtered out.
+        /// Its ports (`OFPMP_PORT_DESC`), the local port included.
         ports: Vec<Port>,
         /// Commands to this connection.
         handle: SwitchHandle,

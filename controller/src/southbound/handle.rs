@@ -111,6 +111,7 @@ pub struct SwitchHandle {
 }
 
 impl SwitchHandle {
+    /// A handle to the connection whose task reads `commands`.
     pub(super) fn new(features: FeaturesReply, commands: mpsc::Sender<Command>) -> SwitchHandle {
         SwitchHandle { features, commands }
     }
