@@ -202,3 +202,81 @@ impl Running {
         Ok(all)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A null responder on an ephemeral loopback port, serving until the test process ends.
+    fn null_responder() -> SocketAddr {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        thread::spawn(move || crate::responder::serve_on(listener));
+        addr
+    }
+
+    fn fleet(controller: SocketAddr, switches: usize) -> Fleet {
+        Fleet {
+            controller,
+            switches,
+            macs: 50,
+            ports: 4,
+            threads: 2,
+            connect_parallelism: 8,
+            handshake_timeout: Duration::from_secs(10),
+        }
+    }
+
+    #[test]
+    fn throughput_against_the_null_responder_gets_one_packet_out_per_packet_in() {
+        let run = Running::start(
+            &fleet(null_responder(), 4),
+            LoadKind::Throughput { window: 8 },
+        )
+        .unwrap();
+        run.wait_handshaken(4, Duration::from_secs(10)).unwrap();
+        run.set_phase(Phase::Measure);
+        thread::sleep(Duration::from_millis(200));
+        let t = run.totals();
+        run.stop().unwrap();
+        assert!(t.packet_outs > 100, "{t:?}");
+        assert_eq!(t.flow_mods, 0);
+        assert_eq!(t.lost, 0);
+        // At most a window per switch is still in flight.
+        assert!(t.sent - t.packet_outs <= 4 * 8, "{t:?}");
+    }
+
+    #[test]
+    fn latency_records_one_round_trip_per_answer() {
+        let run = Running::start(&fleet(null_responder(), 1), LoadKind::Latency).unwrap();
+        run.wait_handshaken(1, Duration::from_secs(10)).unwrap();
+        run.set_phase(Phase::Measure);
+        thread::sleep(Duration::from_millis(200));
+        let reports = run.stop().unwrap();
+        let samples: Vec<Duration> = reports.into_iter().flat_map(|r| r.latencies).collect();
+        assert!(samples.len() > 10, "{} samples", samples.len());
+        assert!(samples.iter().all(|d| *d < Duration::from_secs(1)));
+    }
+
+    #[test]
+    fn idle_switches_all_complete_the_handshake_and_send_nothing() {
+        let run = Running::start(&fleet(null_responder(), 100), LoadKind::Idle).unwrap();
+        run.wait_handshaken(100, Duration::from_secs(10)).unwrap();
+        run.set_phase(Phase::Measure);
+        thread::sleep(Duration::from_millis(50));
+        let t = run.totals();
+        run.stop().unwrap();
+        assert_eq!((t.handshaken, t.sent, t.packet_outs), (100, 0, 0));
+    }
+
+    #[test]
+    fn a_refused_connection_is_an_error_not_a_hang() {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap();
+        let run = Running::start(&fleet(port, 2), LoadKind::Idle).unwrap();
+        assert!(run.wait_handshaken(2, Duration::from_secs(10)).is_err());
+        assert!(run.stop().is_err());
+    }
+}

@@ -21,15 +21,22 @@ const READ_CHUNK: usize = 64 * 1024;
 
 /// Listens on `addr` forever, one single-threaded runtime on the calling thread.
 pub fn serve(addr: SocketAddr) -> Result<()> {
+    let listener = std::net::TcpListener::bind(addr)?;
+    eprintln!(
+        "null-responder: listening on tcp:{}",
+        listener.local_addr()?
+    );
+    serve_on(listener)
+}
+
+/// Serves the switches connecting to `listener` forever, on the calling thread.
+pub fn serve_on(listener: std::net::TcpListener) -> Result<()> {
+    listener.set_nonblocking(true)?;
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
     rt.block_on(async move {
-        let listener = TcpListener::bind(addr).await?;
-        eprintln!(
-            "null-responder: listening on tcp:{}",
-            listener.local_addr()?
-        );
+        let listener = TcpListener::from_std(listener)?;
         loop {
             let (stream, peer) = listener.accept().await?;
             tokio::spawn(async move {
