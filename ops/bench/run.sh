@@ -63,6 +63,8 @@ wait_port() { # wait_port PORT PID
     return 1
 }
 
+# The table shows this run only: ratios between runs would compare different machine states.
+rm -rf "$results"
 mkdir -p "$results"
 workdir=$(mktemp -d)
 target_pid=
@@ -77,7 +79,6 @@ failed=()
 for entry in "${TARGETS[@]}"; do
     IFS='|' read -r name port idle_switches cmd <<<"$entry"
     if [ ${#wanted[@]} -gt 0 ] && [[ " ${wanted[*]} " != *" $name "* ]]; then continue; fi
-    rm -f "$results/$name".*.json
     exe=${cmd%% *}
     if [ ! -x "$exe" ] && ! command -v "$exe" >/dev/null; then
         echo "=== $name: SKIPPED: $exe does not exist (not built yet): no ratios to it"
