@@ -615,3 +615,31 @@ mod never_panics {
         }
     }
 }
+
+#[test]
+fn command_line_definition_is_consistent_and_documents_env_vars() {
+    use clap::CommandFactory;
+    Cli::command().debug_assert();
+    let help = Cli::command().render_long_help().to_string();
+    for env in [
+        "NAVARCH_CONFIG",
+        "NAVARCH_LISTEN",
+        "NAVARCH_MAX_MESSAGE_SIZE",
+        "NAVARCH_COMMAND_QUEUE",
+        "NAVARCH_MAX_TRANSMIT_BYTES",
+        "NAVARCH_ECHO_INTERVAL",
+        "NAVARCH_ECHO_TIMEOUT",
+        "NAVARCH_DUPLICATE_DPID",
+        "NAVARCH_DATA_DIR",
+        "NAVARCH_LLDP_INTERVAL",
+        "NAVARCH_LINK_TIMEOUT",
+        "NAVARCH_MAX_HOSTS",
+        "NAVARCH_CLUSTER_SECRET",
+        "NAVARCH_CLUSTER_SECRET_FILE",
+        "NAVARCH_APPS",
+        "NAVARCH_LOG_LEVEL",
+        "NAVARCH_LOG_FORMAT",
+    ] {
+        assert!(help.contains(env), "{env} missing from --help");
+    }
+}
