@@ -581,3 +581,65 @@ fn actions_are_flags() {
     assert!(cli(&["--print-default-config"]).print_default_config);
     assert!(Cli::try_parse_from(["navarchd", "--bogus"]).is_err());
 }
+
+mod never_panics {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Any text, TOML or not, gives a config or an error, never a panic.
+        #[test]
+        fn on_any_text(source in "\\PC{0,200}") {
+            let _ = Config::from_toml("x.toml", &source);
+        }
+
+        /// Cutting or overwriting the full example anywhere gives a config or an error, and
+        /// an error always starts with the file name and a line.
+        #[test]
+        fn on_mutated_files(at in 0..FULL.len(), cut in 0usize..40, junk in "[\\[\\]=\"a-z0-9., \n]{0,8}") {
+            let mut source = FULL.as_bytes()[..at].to_vec();
+            source.extend_from_slice(junk.as_bytes());
+            source.extend_from_slice(&FULL.as_bytes()[(at + cut).min(FULL.len())..]);
+            let source = String::from_utf8_lossy(&source);
+            if let Err(e) = Config::from_toml("x.toml", &source) {
+                prop_assert!(e.to_string().starts_with("x.toml:"), "{e}");
+            }
+        }
+
+        /// Durations print in a form that parses back to the same value.
+        #[test]
+        fn durations_round_trip(nanos in 0u64..u64::MAX / 4) {
+            use navarch_controller::config::{HumanDuration, parse_duration};
+            let d = Duration::from_nanos(nanos);
+            prop_assert_eq!(parse_duration(&HumanDuration(d).to_string()), Ok(d));
+        }
+    }
+}
+
+#[test]
+fn command_line_definition_is_consistent_and_documents_env_vars() {
+    use clap::CommandFactory;
+    Cli::command().debug_assert();
+    let help = Cli::command().render_long_help().to_string();
+    for env in [
+        "NAVARCH_CONFIG",
+        "NAVARCH_LISTEN",
+        "NAVARCH_MAX_MESSAGE_SIZE",
+        "NAVARCH_COMMAND_QUEUE",
+        "NAVARCH_MAX_TRANSMIT_BYTES",
+        "NAVARCH_ECHO_INTERVAL",
+        "NAVARCH_ECHO_TIMEOUT",
+        "NAVARCH_DUPLICATE_DPID",
+        "NAVARCH_DATA_DIR",
+        "NAVARCH_LLDP_INTERVAL",
+        "NAVARCH_LINK_TIMEOUT",
+        "NAVARCH_MAX_HOSTS",
+        "NAVARCH_CLUSTER_SECRET",
+        "NAVARCH_CLUSTER_SECRET_FILE",
+        "NAVARCH_APPS",
+        "NAVARCH_LOG_LEVEL",
+        "NAVARCH_LOG_FORMAT",
+    ] {
+        assert!(help.contains(env), "{env} missing from --help");
+    }
+}

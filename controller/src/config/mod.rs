@@ -30,6 +30,35 @@
 //! Each flag's environment variable is `NAVARCH_` and the key's last part in capitals.
 //! The data directory defaults to `./navarch-data` so that a first run needs neither root nor
 //! setup; packaged installs set `data_dir = "/var/lib/navarch"`.
+//!
+//! How the daemon's `main` uses this module and [`crate::logging`]:
+//!
+//! ```no_run
+//! use clap::Parser;
+//! use navarch_controller::config::{Cli, Config, default_config_text};
+//! use navarch_controller::logging;
+//!
+//! # async fn run() -> anyhow::Result<()> {
+//! let cli = Cli::parse();
+//! if cli.print_default_config {
+//!     print!("{}", default_config_text());
+//!     return Ok(());
+//! }
+//! let config = Config::load(&cli)?; // every error already reads `file:line:col: key: ...`
+//! if cli.check_config {
+//!     print!("{}", config.summary());
+//!     return Ok(());
+//! }
+//! logging::init(&config.log)?;
+//! let secret = config.cluster_secret()?;
+//! let shutdown = logging::shutdown_signal()?;
+//! // ... start the southbound listeners with config.southbound, then:
+//! let signal = shutdown.await;
+//! tracing::info!(?signal, "shutting down");
+//! # let _ = secret;
+//! # Ok(())
+//! # }
+//! ```
 
 mod cli;
 mod duration;
