@@ -1,1 +1,0 @@
-//! PLACEHOLDER: owned by the config helper.

@@ -1,0 +1,68 @@
+//! The topology as apps read it.
+
+use navarch_app::{HostInfo, PortInfo, View};
+use openflow::{DatapathId, MacAddr, PortNo};
+
+use super::{LinkEnd, Topology};
+
+impl View for Topology {
+    fn switches(&self) -> Vec<DatapathId> {
+        self.switches.keys().copied().collect()
+    }
+
+    fn ports(&self, dpid: DatapathId) -> Vec<PortInfo> {
+        self.switches
+            .get(&dpid)
+            .map(|s| {
+                s.ports
+                    .values()
+                    .map(|p| PortInfo {
+                        port_no: p.desc.port_no,
+                        name: p.desc.name.clone(),
+                        hw_addr: p.desc.hw_addr,
+                        up: p.is_up(),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    fn is_link_port(&self, dpid: DatapathId, port: PortNo) -> bool {
+        self.links.is_link_port(LinkEnd::new(dpid, port))
+    }
+
+    fn flood_ports(&self, dpid: DatapathId, in_port: PortNo) -> Vec<PortNo> {
+        let Some(switch) = self.switches.get(&dpid) else {
+            return Vec::new();
+        };
+        let on_tree = |port: PortNo| self.graph.is_tree_port(dpid, port);
+        let is_link = |port: PortNo| self.links.is_link_port(LinkEnd::new(dpid, port));
+        if is_link(in_port) && !on_tree(in_port) {
+            return Vec::new();
+        }
+        switch
+            .ports
+            .values()
+            .filter(|p| {
+                let port = p.desc.port_no;
+                port != in_port
+                    && port <= PortNo::MAX
+                    && p.is_up()
+                    && (on_tree(port) || (!is_link(port) && !p.is_probing()))
+            })
+            .map(|p| p.desc.port_no)
+            .collect()
+    }
+
+    fn next_hop(&self, from: DatapathId, to: DatapathId) -> Option<PortNo> {
+        self.graph.next_hop(from, to)
+    }
+
+    fn host(&self, mac: MacAddr, vlan: Option<u16>) -> Option<HostInfo> {
+        self.hosts.get(mac, vlan).cloned()
+    }
+
+    fn hosts(&self) -> Vec<HostInfo> {
+        self.hosts.hosts()
+    }
+}
