@@ -5,6 +5,7 @@
 pub mod apphost;
 pub mod config;
 pub mod logging;
+pub mod runtime;
 pub mod southbound;
 pub mod store;
 pub mod topology;

@@ -1,0 +1,562 @@
+//! The controller's main loop: one task owns the view (topology), the store and the app host;
+//! switch I/O happens in the southbound's per-switch tasks, reached through their handles.
+//!
+//! Order of work for each switch event:
+//! 1. the topology absorbs it (ports, links from verified LLDP, hosts from packet-ins);
+//! 2. every durable change goes through the store before anyone acts on it;
+//! 3. apps hear about it and answer with packet-outs and invalidations;
+//! 4. stale switches get only the difference between what the apps want and what was pushed.
+//!
+//! A switch that connects is reconciled once the view has settled (its links re-probed and
+//! its ports past their hold-down): the host dumps its flows and sends only the difference, in
+//! an ONF bundle. Until then nothing is pushed to it, so a controller restart never disturbs
+//! flows that are still right.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use navarch_app::{Action, App, Event};
+use openflow::msg::{FlowStats, PacketOut, PortReason};
+use openflow::{Body, BufferId, DatapathId, Message, PortNo};
+use tokio::sync::mpsc;
+use tracing::{debug, info, warn};
+
+use crate::apphost::{AppHost, BundleIds, CoreApp, FlowCookie, PlanConfig, plan};
+use crate::southbound::{
+    ListenAddr, Southbound, SouthboundConfig, SwitchEvent, SwitchEventKind, SwitchHandle,
+};
+use crate::store::{Command, Store, StoreOptions};
+use crate::topology::{Change, Topology, TopologyConfig, lldp};
+
+/// Everything the runtime needs to start.
+pub struct RuntimeConfig {
+    /// Where switches connect.
+    pub listen: Vec<ListenAddr>,
+    /// Southbound limits and policies.
+    pub southbound: SouthboundConfig,
+    /// The data directory of the store.
+    pub data_dir: PathBuf,
+    /// Store durability options.
+    pub store: StoreOptions,
+    /// Topology timers and bounds.
+    pub topology: TopologyConfig,
+    /// The secret LLDP probes are signed with (at least 16 bytes).
+    pub cluster_secret: Vec<u8>,
+    /// The apps to run, in order.
+    pub apps: Vec<Box<dyn App>>,
+    /// Send reconciliation plans in ONF bundles.
+    pub bundles: bool,
+}
+
+/// Why the runtime stopped with an error.
+#[derive(Debug, thiserror::Error)]
+pub enum RuntimeError {
+    /// The store could not be opened.
+    #[error("store: {0}")]
+    Store(#[from] crate::store::StoreError),
+    /// The LLDP secret is unusable.
+    #[error("topology: {0}")]
+    Secret(#[from] crate::topology::SecretError),
+    /// An app could not be registered.
+    #[error("apps: {0}")]
+    Register(#[from] crate::apphost::RegisterError),
+    /// The southbound could not listen.
+    #[error("southbound: {0}")]
+    Bind(#[from] crate::southbound::BindError),
+}
+
+/// Where the runtime listens, once it does.
+pub struct Running {
+    /// The bound addresses (port 0 resolved).
+    pub listen: Vec<ListenAddr>,
+}
+
+/// A connected switch as the runtime tracks it.
+struct Switch {
+    handle: SwitchHandle,
+    /// When its view will have settled enough to reconcile.
+    settle_at: Instant,
+    /// Reconciled: pushes go to it incrementally from now on.
+    reconciled: bool,
+    /// A flow dump is under way.
+    dumping: bool,
+    bundle_ids: BundleIds,
+}
+
+/// Results of work done off the main loop.
+enum Internal {
+    /// A switch's flow dump for reconciliation.
+    Dumped {
+        dpid: DatapathId,
+        generation: u64,
+        flows: Result<Vec<FlowStats>, String>,
+    },
+    /// A reconciliation plan was applied (or refused in part).
+    Pushed {
+        dpid: DatapathId,
+        generation: u64,
+        result: Result<(), String>,
+    },
+}
+
+struct Runtime {
+    topo: Topology,
+    store: Store,
+    host: AppHost,
+    switches: BTreeMap<DatapathId, Switch>,
+    /// Bumped at each connection so a late dump of an old connection is ignored.
+    connection_generation: BTreeMap<DatapathId, u64>,
+    internal: mpsc::Sender<Internal>,
+    settle: Duration,
+    bundles: bool,
+}
+
+/// The cookie generation of every app. Constant so that a restarted controller recognises
+/// its own flows (it is part of the cookie).
+const GENERATION: u32 = 1;
+
+/// Runs the controller until `shutdown` resolves. `ready` learns the bound addresses.
+pub async fn run(
+    config: RuntimeConfig,
+    ready: impl FnOnce(Running),
+    shutdown: impl std::future::Future<Output = ()>,
+) -> Result<(), RuntimeError> {
+    let now = Instant::now();
+    let store = Store::open(&config.data_dir, config.store.clone())?;
+    let session = session_id();
+    let settle = config
+        .topology
+        .edge_holddown
+        .max(config.topology.probe_interval * 2)
+        + config.topology.probe_interval;
+    let mut topo = Topology::new(
+        config.topology.clone(),
+        &config.cluster_secret,
+        session,
+        now,
+    )?;
+    let links: Vec<_> = store.state().links().cloned().collect();
+    let hosts: Vec<_> = store.state().hosts().cloned().collect();
+    topo.restore_links(&links, now);
+    topo.restore_hosts(&hosts);
+    info!(revision = ?store.revision(), links = links.len(), hosts = hosts.len(), "state restored");
+
+    let claims_ingress = config
+        .apps
+        .iter()
+        .any(|a| a.tables().contains(&openflow::TableId(0)));
+    let mut host = AppHost::new(Box::new(CoreApp::new(!claims_ingress)), GENERATION);
+    for app in config.apps {
+        let name = app.name();
+        host.register(app, GENERATION)?;
+        info!(app = name, "app registered");
+    }
+
+    let (southbound, mut events) =
+        Southbound::bind(&config.listen, config.southbound.clone()).await?;
+    for addr in southbound.local_addrs() {
+        info!(%addr, "listening for switches");
+    }
+    ready(Running {
+        listen: southbound.local_addrs().to_vec(),
+    });
+
+    let (internal_tx, mut internal_rx) = mpsc::channel(64);
+    let mut rt = Runtime {
+        topo,
+        store,
+        host,
+        switches: BTreeMap::new(),
+        connection_generation: BTreeMap::new(),
+        internal: internal_tx,
+        settle,
+        bundles: config.bundles,
+    };
+    let mut probe = tokio::time::interval(config.topology.probe_interval);
+    probe.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    tokio::pin!(shutdown);
+
+    loop {
+        let wake = rt.next_wake();
+        tokio::select! {
+            ev = events.recv() => match ev {
+                Some(ev) => rt.on_switch_event(ev),
+                None => break,
+            },
+            Some(msg) = internal_rx.recv() => rt.on_internal(msg),
+            _ = probe.tick() => rt.send_probes(),
+            _ = tokio::time::sleep_until(wake.into()) => rt.on_timer(),
+            _ = &mut shutdown => {
+                info!("shutting down");
+                break;
+            }
+        }
+        rt.flush();
+    }
+    // Keep draining events so every connection can deliver its last one and close.
+    let drain = tokio::spawn(async move { while events.recv().await.is_some() {} });
+    southbound.shutdown(Duration::from_secs(3)).await;
+    drain.abort();
+    Ok(())
+}
+
+/// A number that differs between controller runs (it keys LLDP probes to this run).
+fn session_id() -> u64 {
+    let t = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    (t.as_nanos() as u64) ^ (u64::from(std::process::id()) << 32)
+}
+
+impl Runtime {
+    /// When the loop must wake next even with no events.
+    fn next_wake(&self) -> Instant {
+        let far = Instant::now() + Duration::from_secs(3600);
+        let settle = self
+            .switches
+            .values()
+            .filter(|s| !s.reconciled && !s.dumping)
+            .map(|s| s.settle_at)
+            .min();
+        [self.topo.poll_timeout(), settle]
+            .into_iter()
+            .flatten()
+            .min()
+            .unwrap_or(far)
+    }
+
+    fn on_switch_event(&mut self, ev: SwitchEvent) {
+        let now = Instant::now();
+        let dpid = ev.dpid;
+        match ev.kind {
+            SwitchEventKind::Connected {
+                features,
+                ports,
+                handle,
+            } => {
+                info!(%dpid, ports = ports.len(), "switch connected");
+                let changes = self.topo.switch_up(dpid, features.n_tables, ports, now);
+                if let Some(cmd) = self.topo.switch_command(dpid) {
+                    self.persist(&cmd);
+                }
+                let generation = self.connection_generation.entry(dpid).or_default();
+                *generation += 1;
+                self.switches.insert(
+                    dpid,
+                    Switch {
+                        handle,
+                        settle_at: now + self.settle,
+                        reconciled: false,
+                        dumping: false,
+                        bundle_ids: BundleIds::new(),
+                    },
+                );
+                for (d, port, frame) in self.topo.lldp_frames_for(dpid, now) {
+                    self.packet_out(d, probe_out(port, frame));
+                }
+                self.apply_changes(changes, now);
+                self.dispatch(&Event::SwitchUp(dpid), now);
+                // A switch with none of our flows is set up at once; one that has some (we
+                // restarted, or it reconnected) waits for the view to settle first.
+                self.start_reconcile(dpid);
+            }
+            SwitchEventKind::Disconnected { reason } => {
+                info!(%dpid, %reason, "switch disconnected");
+                self.switches.remove(&dpid);
+                let changes = self.topo.switch_down(dpid);
+                self.apply_changes(changes, now);
+                self.dispatch(&Event::SwitchDown(dpid), now);
+            }
+            SwitchEventKind::Message(msg) => self.on_message(dpid, msg, now),
+        }
+    }
+
+    fn on_message(&mut self, dpid: DatapathId, msg: Message, now: Instant) {
+        match msg.body {
+            Body::PacketIn(pin) => {
+                let Some(in_port) = pin.in_port() else {
+                    debug!(%dpid, "packet-in without in_port ignored");
+                    return;
+                };
+                if lldp::is_lldp(&pin.data) {
+                    match self.topo.handle_lldp(dpid, in_port, &pin.data, now) {
+                        Ok(changes) => self.apply_changes(changes, now),
+                        Err(e) => debug!(%dpid, %in_port, error = %e, "LLDP probe rejected"),
+                    }
+                    return;
+                }
+                let changes = self.topo.learn_host(dpid, in_port, &pin.data);
+                self.apply_changes(changes, now);
+                self.dispatch(
+                    &Event::PacketIn {
+                        dpid,
+                        packet_in: &pin,
+                    },
+                    now,
+                );
+            }
+            Body::PortStatus(ps) => {
+                let port = ps.desc.port_no;
+                let changes = self.topo.port_status(dpid, ps.reason, ps.desc, now);
+                if (ps.reason != PortReason::Modify || !changes.is_empty())
+                    && let Some(cmd) = self.topo.switch_command(dpid)
+                {
+                    self.persist(&cmd);
+                }
+                debug!(%dpid, %port, reason = %ps.reason, "port status");
+                self.apply_changes(changes, now);
+            }
+            Body::FlowRemoved(fr) => {
+                let actions = self.host.on_flow_removed(dpid, &fr, &self.topo, now);
+                self.run_actions(actions, now);
+            }
+            Body::Error(e) => {
+                warn!(%dpid, xid = %msg.xid, error = %e.code, "switch reported an error");
+            }
+            other => debug!(%dpid, msg_type = %other.msg_type(), "unsolicited message ignored"),
+        }
+    }
+
+    /// Persists and announces the view's changes.
+    fn apply_changes(&mut self, changes: Vec<Change>, now: Instant) {
+        let mut topology_changed = false;
+        for change in changes {
+            if let Some(cmd) = change.command() {
+                self.persist(&cmd);
+            }
+            match change {
+                Change::Port { dpid, port } => {
+                    self.dispatch(&Event::PortChanged { dpid, port }, now)
+                }
+                Change::Link(_) => topology_changed = true,
+                Change::Host(h) => {
+                    let info = h.host();
+                    let (mac, vlan) = (info.mac, info.vlan);
+                    self.dispatch(&Event::HostChanged { mac, vlan }, now);
+                }
+            }
+        }
+        if topology_changed {
+            self.dispatch(&Event::TopologyChanged, now);
+        }
+    }
+
+    /// Writes a command to the store. A command the state refuses (for example a link the
+    /// store already dropped with its switch) changes nothing and is only logged.
+    fn persist(&mut self, cmd: &Command) {
+        match self.store.apply(cmd) {
+            Ok(_) => {}
+            Err(crate::store::StoreError::Rejected { .. }) => {
+                debug!(?cmd, "store refused a redundant command");
+            }
+            Err(e) => warn!(error = %e, "store write failed"),
+        }
+    }
+
+    fn dispatch(&mut self, event: &Event<'_>, now: Instant) {
+        let actions = self.host.dispatch(event, &self.topo, now);
+        self.run_actions(actions, now);
+    }
+
+    fn run_actions(&mut self, actions: Vec<Action>, now: Instant) {
+        for action in actions {
+            match action {
+                Action::PacketOut(dpid, po) => self.packet_out(dpid, po),
+                Action::ForgetHost { mac, vlan } => {
+                    if let Some(change) = self.topo.forget_host(mac, vlan) {
+                        self.apply_changes(vec![change], now);
+                    }
+                }
+                Action::Invalidate(dpid) => self.host.invalidate(dpid),
+                Action::InvalidateAll => self.host.invalidate_all(),
+            }
+        }
+    }
+
+    fn packet_out(&self, dpid: DatapathId, po: PacketOut) {
+        if let Some(sw) = self.switches.get(&dpid)
+            && let Err(e) = sw.handle.send(Body::PacketOut(po))
+        {
+            debug!(%dpid, error = %e, "packet-out dropped");
+        }
+    }
+
+    fn send_probes(&mut self) {
+        let now = Instant::now();
+        for (dpid, port, frame) in self.topo.lldp_frames(now) {
+            self.packet_out(dpid, probe_out(port, frame));
+        }
+    }
+
+    fn on_timer(&mut self) {
+        let now = Instant::now();
+        let changes = self.topo.expire(now);
+        self.apply_changes(changes, now);
+        let due: Vec<DatapathId> = self
+            .switches
+            .iter()
+            .filter(|(_, s)| !s.reconciled && !s.dumping && s.settle_at <= now)
+            .map(|(d, _)| *d)
+            .collect();
+        for dpid in due {
+            self.start_reconcile(dpid);
+        }
+    }
+
+    /// Dumps a settled switch's flows off the loop; the result comes back as `Dumped`.
+    fn start_reconcile(&mut self, dpid: DatapathId) {
+        let Some(sw) = self.switches.get_mut(&dpid) else {
+            return;
+        };
+        sw.dumping = true;
+        let handle = sw.handle.clone();
+        let generation = self
+            .connection_generation
+            .get(&dpid)
+            .copied()
+            .unwrap_or_default();
+        let tx = self.internal.clone();
+        tokio::spawn(async move {
+            let flows = handle.dump_flows().await.map_err(|e| e.to_string());
+            let _ = tx
+                .send(Internal::Dumped {
+                    dpid,
+                    generation,
+                    flows,
+                })
+                .await;
+        });
+    }
+
+    fn on_internal(&mut self, msg: Internal) {
+        match msg {
+            Internal::Dumped {
+                dpid,
+                generation,
+                flows,
+            } => {
+                if self.connection_generation.get(&dpid) != Some(&generation) {
+                    return;
+                }
+                let Some(sw) = self.switches.get_mut(&dpid) else {
+                    return;
+                };
+                sw.dumping = false;
+                let flows = match flows {
+                    Ok(f) => f,
+                    Err(e) => {
+                        warn!(%dpid, error = %e, "flow dump failed; will retry");
+                        sw.settle_at = Instant::now() + Duration::from_secs(1);
+                        return;
+                    }
+                };
+                let ours = flows.iter().any(|f| FlowCookie::decode(f.cookie).is_some());
+                if ours && Instant::now() < sw.settle_at {
+                    debug!(%dpid, "switch has our flows: reconciling once the view settles");
+                    return;
+                }
+                let mods = self.host.reconcile(dpid, &self.topo, &flows);
+                info!(%dpid, present = flows.len(), changes = mods.len(), "reconciling");
+                if mods.is_empty() {
+                    sw.reconciled = true;
+                    return;
+                }
+                let handle = sw.handle.clone();
+                let bundles = self.bundles;
+                let tx = self.internal.clone();
+                tokio::spawn(async move {
+                    let bodies: Vec<Body> = mods.into_iter().map(Body::FlowMod).collect();
+                    let result = push_plan(&handle, bodies, bundles).await;
+                    let _ = tx
+                        .send(Internal::Pushed {
+                            dpid,
+                            generation,
+                            result,
+                        })
+                        .await;
+                });
+            }
+            Internal::Pushed {
+                dpid,
+                generation,
+                result,
+            } => {
+                if self.connection_generation.get(&dpid) != Some(&generation) {
+                    return;
+                }
+                let Some(sw) = self.switches.get_mut(&dpid) else {
+                    return;
+                };
+                match result {
+                    Ok(()) => info!(%dpid, "reconciled"),
+                    Err(e) => warn!(%dpid, error = %e, "some flow changes were refused"),
+                }
+                // Whatever changed while the plan was in flight goes out now, in order.
+                sw.reconciled = true;
+                self.host.invalidate(dpid);
+            }
+        }
+    }
+
+    /// Pushes the difference to every stale, reconciled switch.
+    fn flush(&mut self) {
+        for dpid in self.host.take_stale() {
+            let Some(sw) = self.switches.get_mut(&dpid) else {
+                continue;
+            };
+            if !sw.reconciled {
+                continue;
+            }
+            let mods = self.host.refresh(dpid, &self.topo);
+            if mods.is_empty() {
+                continue;
+            }
+            debug!(%dpid, changes = mods.len(), "pushing flow changes");
+            let config = PlanConfig {
+                bundles: false,
+                ..PlanConfig::default()
+            };
+            let bodies = plan(mods, config, &mut sw.bundle_ids);
+            send_all(&sw.handle, bodies);
+        }
+    }
+}
+
+/// Applies a reconciliation plan: atomically in an ONF bundle when asked and the switch takes
+/// it, else message by message confirmed by a barrier.
+async fn push_plan(handle: &SwitchHandle, bodies: Vec<Body>, bundles: bool) -> Result<(), String> {
+    if bundles {
+        match handle.bundle(bodies.clone()).await {
+            Ok(()) => return Ok(()),
+            Err(e) => {
+                warn!(dpid = %handle.dpid(), error = %e, "bundle refused; applying one by one")
+            }
+        }
+    }
+    handle
+        .send_confirmed(bodies)
+        .await
+        .map_err(|e| e.to_string())
+}
+
+/// Sends messages in order on a switch's queue; a full queue is logged (the next
+/// reconciliation repairs what was lost).
+fn send_all(handle: &SwitchHandle, bodies: Vec<Body>) {
+    for body in bodies {
+        if let Err(e) = handle.send(body) {
+            warn!(dpid = %handle.dpid(), error = %e, "could not queue a flow change");
+            break;
+        }
+    }
+}
+
+/// An LLDP probe sent out of one port.
+fn probe_out(port: PortNo, frame: bytes::Bytes) -> PacketOut {
+    PacketOut {
+        buffer_id: BufferId::NO_BUFFER,
+        in_port: PortNo::CONTROLLER,
+        actions: vec![openflow::Action::Output { port, max_len: 0 }],
+        data: frame,
+    }
+}
