@@ -329,7 +329,13 @@ impl Runtime {
                 Change::Port { dpid, port } => {
                     self.dispatch(&Event::PortChanged { dpid, port }, now)
                 }
-                Change::Link(_) => topology_changed = true,
+                Change::Link(link) => {
+                    match link {
+                        crate::topology::LinkChange::Added(l) => info!(link = ?l, "link up"),
+                        crate::topology::LinkChange::Removed(l) => info!(link = ?l, "link down"),
+                    }
+                    topology_changed = true;
+                }
                 Change::Host(h) => {
                     let info = h.host();
                     let (mac, vlan) = (info.mac, info.vlan);

@@ -241,3 +241,45 @@ fn controller_restart_is_hitless() {
     );
     net.stop().expect("network stopped");
 }
+
+/// A forged LLDP frame sent from a host claims a link from s2 to h1's switch; the controller
+/// rejects it (no signature of ours) and no link appears.
+#[test]
+fn forged_lldp_from_a_host_creates_no_link() {
+    let controller = navarchd();
+    let mut net = network(&controller, "tree,depth=2,fanout=2");
+    let full_log = || controller.process().full_log();
+    let links_before = full_log().matches("link up").count();
+    assert!(
+        links_before >= 4,
+        "the tree's 2 links (both directions) are discovered\n{}",
+        controller.log()
+    );
+    let sent = net
+        .inject_lldp(
+            "h1",
+            "--chassis-local dpid:0000000000000002 --port-id 1 --tlv 127:0026e1000102030405060708 --count 5 --interval 0.1",
+        )
+        .expect("forged LLDP sent");
+    assert_eq!(sent.frames_sent, 5);
+    std::thread::sleep(Duration::from_secs(2));
+    let log = full_log();
+    let rejected = log
+        .lines()
+        .filter(|l| l.contains("LLDP probe rejected"))
+        .count();
+    assert!(
+        rejected >= 5,
+        "the forged probes were not all rejected ({rejected})\n{}",
+        controller.log()
+    );
+    assert_eq!(
+        log.matches("link up").count(),
+        links_before,
+        "a forged probe created a link\n{}",
+        controller.log()
+    );
+    let ping = net.pingall().expect("pingall");
+    assert_eq!(ping.loss_percent, 0.0, "failed: {:?}", ping.failed_pairs);
+    net.stop().expect("network stopped");
+}

@@ -120,6 +120,12 @@ impl ControllerProcess {
         )
     }
 
+    /// Everything the controller has written so far.
+    #[allow(dead_code)]
+    pub fn full_log(&self) -> String {
+        std::fs::read_to_string(&self.log_path).unwrap_or_default()
+    }
+
     /// SIGKILL, as in a crash; waits until the process is gone.
     pub fn kill_hard(mut self) -> Result<(), HarnessError> {
         self.reap_with_kill()
