@@ -3,7 +3,8 @@
 //!
 //! Order of work for each switch event:
 //! 1. the topology absorbs it (ports, links from verified LLDP, hosts from packet-ins);
-//! 2. every durable change goes through the store before anyone acts on it;
+//! 2. every durable change goes through the store, written once per batch of events (one
+//!    fsync), before the batch's flow changes are pushed;
 //! 3. apps hear about it and answer with packet-outs and invalidations;
 //! 4. stale switches get only the difference between what the apps want and what was pushed.
 //!
@@ -110,11 +111,16 @@ struct Runtime {
     internal: mpsc::Sender<Internal>,
     settle: Duration,
     bundles: bool,
+    /// Store commands of the current batch of events.
+    pending: Vec<Command>,
 }
 
 /// The cookie generation of every app. Constant so that a restarted controller recognises
 /// its own flows (it is part of the cookie).
 const GENERATION: u32 = 1;
+
+/// Most switch events handled between two store writes and flow pushes.
+const EVENT_BATCH: usize = 1024;
 
 /// Runs the controller until `shutdown` resolves. `ready` learns the bound addresses.
 pub async fn run(
@@ -172,6 +178,7 @@ pub async fn run(
         internal: internal_tx,
         settle,
         bundles: config.bundles,
+        pending: Vec::new(),
     };
     let mut probe = tokio::time::interval(config.topology.probe_interval);
     probe.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -181,7 +188,17 @@ pub async fn run(
         let wake = rt.next_wake();
         tokio::select! {
             ev = events.recv() => match ev {
-                Some(ev) => rt.on_switch_event(ev),
+                Some(ev) => {
+                    rt.on_switch_event(ev);
+                    // Whatever else is already queued joins this batch: one store write and
+                    // one flow push for all of it.
+                    for _ in 0..EVENT_BATCH {
+                        match events.try_recv() {
+                            Ok(ev) => rt.on_switch_event(ev),
+                            Err(_) => break,
+                        }
+                    }
+                }
                 None => break,
             },
             Some(msg) = internal_rx.recv() => rt.on_internal(msg),
@@ -192,6 +209,7 @@ pub async fn run(
                 break;
             }
         }
+        rt.commit();
         rt.flush();
     }
     // Keep draining events so every connection can deliver its last one and close.
@@ -348,16 +366,29 @@ impl Runtime {
         }
     }
 
-    /// Writes a command to the store. A command the state refuses (for example a link the
-    /// store already dropped with its switch) changes nothing and is only logged.
+    /// Queues a command for the store; [`commit`](Self::commit) writes the batch.
     fn persist(&mut self, cmd: &Command) {
-        match self.store.apply(cmd) {
-            Ok(_) => {}
-            Err(crate::store::StoreError::Rejected { .. }) => {
-                debug!(?cmd, "store refused a redundant command");
+        self.pending.push(cmd.clone());
+    }
+
+    /// Writes the queued commands as one durable batch (one fsync). A command the state
+    /// refuses (for example a link the store already dropped with its switch) changes nothing:
+    /// it is logged and left out, and the rest is written.
+    fn commit(&mut self) {
+        while !self.pending.is_empty() {
+            match self.store.apply_batch(&self.pending) {
+                Ok(_) => break,
+                Err(crate::store::StoreError::Rejected { index, source }) => {
+                    let cmd = self.pending.remove(index);
+                    debug!(?cmd, reason = %source, "store refused a redundant command");
+                }
+                Err(e) => {
+                    warn!(error = %e, commands = self.pending.len(), "store write failed");
+                    break;
+                }
             }
-            Err(e) => warn!(error = %e, "store write failed"),
         }
+        self.pending.clear();
     }
 
     fn dispatch(&mut self, event: &Event<'_>, now: Instant) {
