@@ -78,11 +78,11 @@ fn spawn_navarchd(port: u16, data: &Path) -> ControllerProcess {
         .expect("navarchd listening")
 }
 
-/// Every flow of every switch, keyed by (switch, table, priority, match, actions, cookie),
-/// with its age and packet count.
-fn flow_tables(
-    net: &MininetNetwork,
-) -> BTreeMap<(String, u8, u16, String, String, u64), (Duration, u64)> {
+/// A flow's identity across dumps: (switch, table, priority, match, actions, cookie).
+type FlowId = (String, u8, u16, String, String, u64);
+
+/// Every flow of every switch, keyed by its identity, with its age and packet count.
+fn flow_tables(net: &MininetNetwork) -> BTreeMap<FlowId, (Duration, u64)> {
     let mut all = BTreeMap::new();
     for switch in net.switch_names() {
         for f in dump_flows(&switch).expect("dump-flows") {
