@@ -394,8 +394,8 @@ fn invalid_values_name_where_they_were_set() {
     );
     assert_eq!(
         file_error("[southbound]\nlisten = [\n  \"tcp:127.0.0.1\",\n  \"udp:1.2.3.4\",\n]\n"),
-        "navarchd.toml:4:3: southbound.listen: invalid listen address \"udp:1.2.3.4\": expected \
-         tcp:IP[:PORT] or unix:PATH"
+        "navarchd.toml:4:3: southbound.listen: listen address \"udp:1.2.3.4\" must start with \
+         \"tcp:\" or \"unix:\" (e.g. tcp:6653, tcp:127.0.0.1:6653, unix:/run/navarch.sock)"
     );
     assert_eq!(
         file_error("[southbound]\nlisten = [\"tcp:127.0.0.1\", \"tcp:127.0.0.1:6653\"]\n"),
@@ -494,8 +494,8 @@ fn flag_and_env_errors_name_the_flag_or_variable() {
         Config::load_with_env(&Cli::default(), env)
             .unwrap_err()
             .to_string(),
-        "environment NAVARCH_LISTEN: southbound.listen: invalid listen address \"\": expected \
-         tcp:IP[:PORT] or unix:PATH"
+        "environment NAVARCH_LISTEN: southbound.listen: listen address \"\" must start with \
+         \"tcp:\" or \"unix:\" (e.g. tcp:6653, tcp:127.0.0.1:6653, unix:/run/navarch.sock)"
     );
     assert_eq!(
         Config::load_with_env(&cli(&["--echo-timeout", "1s"]), no_env)

@@ -219,19 +219,6 @@ fn tlv(header: u32, payload: &[u8]) -> Vec<u8> {
     v
 }
 
-/// The order Open vSwitch writes instructions in.
-fn instruction_rank(i: &Instruction) -> u8 {
-    match i {
-        Instruction::Meter(_) => 0,
-        Instruction::ApplyActions(_) => 1,
-        Instruction::ClearActions => 2,
-        Instruction::WriteActions(_) => 3,
-        Instruction::WriteMetadata { .. } => 4,
-        Instruction::GotoTable(_) => 5,
-        Instruction::Experimenter { .. } | Instruction::Unknown { .. } => 6,
-    }
-}
-
 /// Instructions in switch order, without an empty apply-actions (it does nothing).
 fn canonical_instructions(instructions: &[Instruction]) -> Vec<Instruction> {
     let mut out: Vec<Instruction> = instructions
@@ -239,7 +226,7 @@ fn canonical_instructions(instructions: &[Instruction]) -> Vec<Instruction> {
         .filter(|i| !matches!(i, Instruction::ApplyActions(a) if a.is_empty()))
         .cloned()
         .collect();
-    out.sort_by_key(instruction_rank);
+    out.sort_by_key(Instruction::print_rank);
     out
 }
 

@@ -9,7 +9,7 @@ use navarch_app::App;
 use navarch_controller::config::{self, Cli, Config, DuplicateDpidPolicy};
 use navarch_controller::logging;
 use navarch_controller::runtime::{self, RuntimeConfig};
-use navarch_controller::southbound::{DuplicatePolicy, ListenAddr, SouthboundConfig};
+use navarch_controller::southbound::{DuplicatePolicy, SouthboundConfig};
 use navarch_controller::store::StoreOptions;
 use navarch_controller::topology::TopologyConfig;
 
@@ -77,11 +77,7 @@ fn main() -> ExitCode {
 /// Turns the operator's configuration into what the runtime runs.
 fn runtime_config(config: &Config) -> anyhow::Result<RuntimeConfig> {
     let sb = &config.southbound;
-    let listen = sb
-        .listen
-        .iter()
-        .map(|a| a.to_string().parse::<ListenAddr>())
-        .collect::<Result<Vec<_>, _>>()?;
+    let listen = sb.listen.clone();
     let southbound = SouthboundConfig {
         channel: sb.channel_config(),
         duplicate_policy: match sb.duplicate_dpid {

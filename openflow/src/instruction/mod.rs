@@ -110,10 +110,10 @@ impl Instruction {
         }
     }
 
-    /// Where Open vSwitch places the instruction when it prints a flow: meter, apply-actions,
-    /// clear-actions, write-actions, write-metadata, goto-table (the order the spec executes
-    /// them in), then anything else.
-    fn print_rank(&self) -> u8 {
+    /// Where Open vSwitch places the instruction when it prints or reports a flow: meter,
+    /// apply-actions, clear-actions, write-actions, write-metadata, goto-table (the order the
+    /// spec executes them in), then anything else.
+    pub fn print_rank(&self) -> u8 {
         match self {
             Instruction::Meter(_) => 0,
             Instruction::ApplyActions(_) => 1,
