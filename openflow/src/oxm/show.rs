@@ -7,7 +7,7 @@ use core::fmt::{self, Write};
 
 use super::field::REG_NAMES;
 use super::model::*;
-use super::text::{fmt_eth_masked, fmt_ip_masked, fmt_ipv6_masked, fmt_port, fmt_raw_oxm};
+use super::text::{fmt_eth_masked, fmt_ip_masked, fmt_ipv6_masked, fmt_raw_oxm};
 
 impl Flow {
     /// Formats the match as `match_format` does: priority, protocol shorthand, then fields
@@ -87,13 +87,11 @@ impl Flow {
             hex64(s, "metadata", self.metadata)?;
         }
         if let Some(p) = self.in_port {
-            s.push_str("in_port=");
-            fmt_port(s, p)?;
+            write!(s, "in_port={p}")?;
             s.push(',');
         }
         if let Some(p) = self.in_phy_port {
-            s.push_str("in_phy_port=");
-            fmt_port(s, p)?;
+            write!(s, "in_phy_port={p}")?;
             s.push(',');
         }
         self.format_vlan(s)?;

@@ -16,11 +16,6 @@ const OFPP11_OFFSET: u32 = 0xffff_0000;
 /// `OFPP_UNSET`, a port OVS names but `PortNo` does not.
 const OFPP_UNSET: u32 = 0xffff_fff7;
 
-/// Writes a port the way `ofputil_format_port` does (that is `PortNo`'s `Display`).
-pub(crate) fn fmt_port(w: &mut impl Write, p: PortNo) -> fmt::Result {
-    write!(w, "{p}")
-}
-
 /// True if `mask` is some number of leading ones followed by zeros.
 fn is_cidr(mask: u128, bits: u32) -> bool {
     let inv = !mask & (u128::MAX >> (128 - bits));
@@ -229,7 +224,7 @@ impl OxmField {
             return w.write_str("ANY");
         }
         match shown {
-            Shown::Port(p) => fmt_port(w, p),
+            Shown::Port(p) => write!(w, "{p}"),
             Shown::Int(v, m, all, hex) => {
                 if hex {
                     put_hex(w, v)?;
@@ -694,7 +689,7 @@ mod tests {
             (0xffffff05, "65285"),
             (0xff00, "65280"),
         ] {
-            assert_eq!(s(|w| fmt_port(w, PortNo(p))), text);
+            assert_eq!(PortNo(p).to_string(), text);
         }
         for (text, p) in [
             ("1", Some(1)),

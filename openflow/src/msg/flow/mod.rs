@@ -19,8 +19,6 @@ mod text;
 
 pub use stats::{AggregateStats, FlowStats, FlowStatsList, FlowStatsRequest};
 
-use super::port::OvsPort;
-
 /// `OFP_DEFAULT_PRIORITY`: the priority OVS leaves out when it prints a flow.
 pub const DEFAULT_PRIORITY: u16 = 0x8000;
 
@@ -287,7 +285,7 @@ impl fmt::Display for FlowMod {
             write!(f, "buf:{:#x} ", self.buffer_id.0)?;
         }
         if self.out_port != PortNo::ANY {
-            write!(f, "out_port:{} ", OvsPort(self.out_port))?;
+            write!(f, "out_port:{} ", self.out_port)?;
         }
         fmt_flow_flags(f, self.flags)?;
         write!(f, "actions={}", InstructionsText(&self.instructions))

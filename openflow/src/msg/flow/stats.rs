@@ -11,7 +11,6 @@ use crate::types::{Cookie, GroupId, PortNo, TableId};
 use crate::wire::{PResult, Src, Wire, fail, in_ctx, len_all, record, skip, u8_, u16_, u32_, u64_};
 
 use super::{FlowModFlags, MatchText, fmt_duration, fmt_flow_flags, instructions_all};
-use crate::msg::port::OvsPort;
 
 /// `ofp_flow_stats_request`: the body of an `OFPMP_FLOW` or `OFPMP_AGGREGATE` request (the
 /// two share one layout).
@@ -100,7 +99,7 @@ impl fmt::Display for FlowStatsRequest {
             write!(f, " table={}", self.table_id.0)?;
         }
         if self.out_port != PortNo::ANY {
-            write!(f, " out_port={}", OvsPort(self.out_port))?;
+            write!(f, " out_port={}", self.out_port)?;
         }
         let m = MatchText(&self.match_, super::DEFAULT_PRIORITY).to_string();
         if !m.is_empty() {

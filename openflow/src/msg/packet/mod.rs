@@ -14,7 +14,6 @@ use crate::types::{BufferId, Cookie, PortNo, TableId};
 use crate::wire::{PResult, Src, Wire, fail, in_ctx, len_all, skip, take, u8_, u16_, u32_, u64_};
 
 use super::flow::{DEFAULT_PRIORITY, MatchText};
-use super::port::OvsPort;
 
 mod dissect;
 
@@ -226,7 +225,7 @@ impl fmt::Display for PacketOut {
         write!(
             f,
             " in_port={} actions={}",
-            OvsPort(self.in_port),
+            self.in_port,
             ActionsText(&self.actions)
         )?;
         if self.buffer_id == BufferId::NO_BUFFER {

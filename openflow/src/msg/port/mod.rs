@@ -134,31 +134,6 @@ ovs_bits!(PortConfig);
 ovs_bits!(PortState);
 ovs_bits!(PortFeatures);
 
-/// A port number as OVS prints it after mapping OpenFlow 1.1+ numbers to its 16-bit space:
-/// reserved ports by name, the rest in decimal.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct OvsPort(pub PortNo);
-
-impl OvsPort {
-    /// The 16-bit number OVS uses internally (`ofputil_port_from_ofp11`), when it has one.
-    pub(crate) fn as_u16(self) -> Option<u16> {
-        let p = self.0.0;
-        if p < 0xff00 {
-            Some(p as u16)
-        } else if p >= 0xffff_ff00 {
-            Some((p - 0xffff_0000) as u16)
-        } else {
-            None
-        }
-    }
-}
-
-impl fmt::Display for OvsPort {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.fmt(f)
-    }
-}
-
 /// `ofp_port`: the description of one switch port (64 bytes).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Port {
@@ -255,12 +230,7 @@ impl fmt::Display for Port {
             .take(PORT_NAME_LEN - 1)
             .take_while(|c| (' '..='~').contains(c))
             .collect();
-        writeln!(
-            f,
-            " {}({name}): addr:{}",
-            OvsPort(self.port_no),
-            self.hw_addr
-        )?;
+        writeln!(f, " {}({name}): addr:{}", self.port_no, self.hw_addr)?;
         writeln!(f, "     config:     {}", self.config.ovs_text())?;
         writeln!(f, "     state:      {}", self.state.ovs_text())?;
         // OVS keeps only the 16 feature bits it knows.
@@ -290,7 +260,7 @@ pub struct PortDescList<'a>(pub &'a [Port]);
 impl fmt::Display for PortDescList<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut ports: Vec<&Port> = self.0.iter().collect();
-        ports.sort_by_key(|p| OvsPort(p.port_no).as_u16().unwrap_or(0));
+        ports.sort_by_key(|p| ovs_order(p.port_no));
         for p in ports {
             write!(f, "\n{p}")?;
         }
@@ -401,7 +371,7 @@ fn parse_port_mod(i: &[u8]) -> PResult<'_, PortMod> {
 
 impl fmt::Display for PortMod {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, " port: {}: addr:{}", OvsPort(self.port_no), self.hw_addr)?;
+        writeln!(f, " port: {}: addr:{}", self.port_no, self.hw_addr)?;
         // OVS shows only the config bits that the mask selects.
         let config = PortConfig(self.config.0 & self.mask.0);
         writeln!(f, "     config: {}", config.ovs_text())?;
@@ -417,6 +387,16 @@ impl fmt::Display for PortMod {
 mod stats;
 
 pub use stats::{PORT_STATS_LEN, PortStats, PortStatsList, PortStatsRequest};
+
+/// Where OVS sorts a port: by its 16-bit number (`ofputil_port_from_ofp11`: reserved ports
+/// at the top, numbers OVS cannot map first).
+fn ovs_order(port: PortNo) -> u16 {
+    match port.0 {
+        p if p < 0xff00 => p as u16,
+        p if p >= PortNo::MAX.0 => (p - 0xffff_0000) as u16,
+        _ => 0,
+    }
+}
 
 #[cfg(test)]
 mod tests;

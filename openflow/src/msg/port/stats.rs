@@ -8,7 +8,6 @@ use crate::error::Ctx;
 use crate::types::PortNo;
 use crate::wire::{PResult, Src, Wire, in_ctx, skip, u32_, u64_};
 
-use super::OvsPort;
 use crate::msg::flow::fmt_duration;
 
 /// `ofp_port_stats_request`: the body of an `OFPMP_PORT_STATS` request.
@@ -42,7 +41,7 @@ impl Wire for PortStatsRequest {
 
 impl fmt::Display for PortStatsRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, " port_no={}", OvsPort(self.port_no))
+        write!(f, " port_no={}", self.port_no)
     }
 }
 
@@ -188,13 +187,9 @@ impl fmt::Display for PortStats {
     /// The record's lines in an `OFPST_PORT` reply (`  port  1: rx pkts=…`), without a final
     /// newline.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let port = OvsPort(self.port_no);
+        let port = self.port_no;
         // OVS lines up one-digit port numbers with two-digit ones.
-        let pad = if port.as_u16().is_some_and(|p| p < 10) {
-            " "
-        } else {
-            ""
-        };
+        let pad = if port.0 < 10 { " " } else { "" };
         writeln!(
             f,
             "  port {pad}{port}: rx pkts={}, bytes={}, drop={}, errs={}, frame={}, over={}, crc={}",
