@@ -124,12 +124,9 @@ fn network(controller: &Controller, topo: &str) -> MininetNetwork {
     net
 }
 
-#[test]
-fn tree_pingall_has_no_loss() {
-    let controller = navarchd();
-    let mut net = network(&controller, "tree,depth=2,fanout=3");
+/// Runs `pingall` and asserts every pair answered, showing the controller's log otherwise.
+fn pingall_without_loss(net: &mut MininetNetwork, controller: &Controller) -> support::PingAll {
     let ping = net.pingall().expect("pingall");
-    assert_eq!(ping.sent, 72);
     assert_eq!(
         ping.loss_percent,
         0.0,
@@ -137,6 +134,15 @@ fn tree_pingall_has_no_loss() {
         ping.failed_pairs,
         controller.log()
     );
+    ping
+}
+
+#[test]
+fn tree_pingall_has_no_loss() {
+    let controller = navarchd();
+    let mut net = network(&controller, "tree,depth=2,fanout=3");
+    let ping = pingall_without_loss(&mut net, &controller);
+    assert_eq!(ping.sent, 72);
     net.stop().expect("network stopped");
 }
 
@@ -144,18 +150,10 @@ fn tree_pingall_has_no_loss() {
 fn ring_with_a_loop_pingall_has_no_loss_and_no_storm() {
     let controller = navarchd();
     let mut net = network(&controller, "ring,4");
-    let ping = net.pingall().expect("pingall");
-    assert_eq!(
-        ping.loss_percent,
-        0.0,
-        "failed: {:?}\n{}",
-        ping.failed_pairs,
-        controller.log()
-    );
+    pingall_without_loss(&mut net, &controller);
     // Hosts are learned: a second round reaches the controller only through LLDP probes
     // (4 switches x 2 link ports, once a second), nothing like a storm's thousands.
-    let again = net.pingall().expect("second pingall");
-    assert_eq!(again.loss_percent, 0.0, "failed: {:?}", again.failed_pairs);
+    pingall_without_loss(&mut net, &controller);
     let rate = packet_in_rate(controller.port, Duration::from_secs(3)).expect("packet-in rate");
     assert!(
         rate.rate < 30.0,
@@ -169,14 +167,7 @@ fn ring_with_a_loop_pingall_has_no_loss_and_no_storm() {
 fn torus_pingall_has_no_loss() {
     let controller = navarchd();
     let mut net = network(&controller, "torus,3,3");
-    let ping = net.pingall().expect("pingall");
-    assert_eq!(
-        ping.loss_percent,
-        0.0,
-        "failed: {:?}\n{}",
-        ping.failed_pairs,
-        controller.log()
-    );
+    pingall_without_loss(&mut net, &controller);
     net.stop().expect("network stopped");
 }
 
@@ -188,8 +179,7 @@ fn controller_restart_is_hitless() {
     let mut controller = navarchd();
     let mut net = network(&controller, "tree,depth=2,fanout=2");
     // Learn every host, then keep one conversation going through the restart.
-    let ping = net.pingall().expect("pingall");
-    assert_eq!(ping.loss_percent, 0.0, "failed: {:?}", ping.failed_pairs);
+    pingall_without_loss(&mut net, &controller);
     net.start_ping_continuous(
         "h1",
         "h4",
@@ -279,7 +269,6 @@ fn forged_lldp_from_a_host_creates_no_link() {
         "a forged probe created a link\n{}",
         controller.log()
     );
-    let ping = net.pingall().expect("pingall");
-    assert_eq!(ping.loss_percent, 0.0, "failed: {:?}", ping.failed_pairs);
+    pingall_without_loss(&mut net, &controller);
     net.stop().expect("network stopped");
 }
