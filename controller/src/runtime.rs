@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use navarch_app::{Action, App, Event};
+use navarch_app::{Action, App, Attachment, Event};
 use openflow::msg::{FlowStats, PacketOut, PortReason};
 use openflow::{Body, BufferId, DatapathId, Message, PortNo};
 use tokio::sync::mpsc;
@@ -28,7 +28,7 @@ use crate::southbound::{
     ListenAddr, Southbound, SouthboundConfig, SwitchEvent, SwitchEventKind, SwitchHandle,
 };
 use crate::store::{Command, Store, StoreOptions};
-use crate::topology::{Change, Topology, TopologyConfig, lldp};
+use crate::topology::{Change, HostChange, Topology, TopologyConfig, lldp};
 
 /// Everything the runtime needs to start.
 pub struct RuntimeConfig {
@@ -355,9 +355,8 @@ impl Runtime {
                     topology_changed = true;
                 }
                 Change::Host(h) => {
-                    let info = h.host();
-                    let (mac, vlan) = (info.mac, info.vlan);
-                    self.dispatch(&Event::HostChanged { mac, vlan }, now);
+                    let event = host_event(&h);
+                    self.dispatch(&event, now);
                 }
             }
         }
@@ -405,8 +404,11 @@ impl Runtime {
                         self.apply_changes(vec![change], now);
                     }
                 }
-                Action::Invalidate(dpid) => self.host.invalidate(dpid),
-                Action::InvalidateAll => self.host.invalidate_all(),
+                // The host keeps invalidations itself; none reach here.
+                Action::Invalidate(_)
+                | Action::InvalidateAll
+                | Action::InvalidateSlice(..)
+                | Action::InvalidateSliceEverywhere(_) => {}
             }
         }
     }
@@ -538,7 +540,7 @@ impl Runtime {
 
     /// Pushes the difference to every stale, reconciled switch.
     fn flush(&mut self) {
-        for dpid in self.host.take_stale() {
+        for dpid in self.host.stale_switches() {
             let Some(sw) = self.switches.get_mut(&dpid) else {
                 continue;
             };
@@ -585,6 +587,33 @@ fn send_all(handle: &SwitchHandle, bodies: Vec<Body>) {
             warn!(dpid = %handle.dpid(), error = %e, "could not queue a flow change");
             break;
         }
+    }
+}
+
+/// How apps hear of a host change.
+fn host_event(change: &HostChange) -> Event<'static> {
+    let at = |h: &navarch_app::HostInfo| Attachment {
+        dpid: h.dpid,
+        port: h.port,
+    };
+    let (before, after) = match change {
+        HostChange::Added(h) => (None, Some(at(h))),
+        HostChange::Moved { host, from } => (
+            Some(Attachment {
+                dpid: from.dpid,
+                port: from.port,
+            }),
+            Some(at(host)),
+        ),
+        HostChange::AddressAdded(h) => (Some(at(h)), Some(at(h))),
+        HostChange::Removed(h) => (Some(at(h)), None),
+    };
+    let h = change.host();
+    Event::HostChanged {
+        mac: h.mac,
+        vlan: h.vlan,
+        before,
+        after,
     }
 }
 

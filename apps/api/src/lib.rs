@@ -7,10 +7,26 @@
 //! reconciliation against what the switch really has. Apps only say *what*, declaratively, so
 //! the same code serves a first connection, a reconnection and a controller restart.
 //!
-//! Apps react through [`Ctx`]: mark a switch's flows stale (`invalidate`) so the host asks
-//! again and pushes only the difference, send a packet out, or ask the controller to forget a
-//! host.
+//! Apps react through [`Ctx`]: mark flows stale so the host asks again and pushes only the
+//! difference, send a packet out, or ask the controller to forget a host.
+//!
+//! # Slices: incremental flow computation
+//!
+//! Recomputing every flow of every switch after each event costs time in proportion to the
+//! whole network. So an app divides its flows on a switch into [`Slice`]s — the flows that
+//! exist because of one host, one network, one logical port — and tags each [`FlowSpec`] with
+//! its slice. After an event it invalidates only the slices the event can change
+//! ([`Ctx::invalidate_slice`], [`Ctx::invalidate_slice_everywhere`]); the host asks for just
+//! those ([`App::slice_flows`]) and diffs them against what it pushed for the same slices.
+//! Whole-switch invalidation ([`Ctx::invalidate`]) stays available, and reconciliation always
+//! asks for everything. An app that does not care puts every flow in [`Slice::Base`].
+//!
+//! The contract: on every switch, each flow is in exactly one slice, and
+//! `slice_flows(dpid, s)` returns exactly the flows of `flows(dpid)` tagged `s`. The
+//! [`testing::Simulation`] checks after every event that the flows built slice by slice equal
+//! a full recomputation, so an invalidation an app forgot fails its tests.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::net::{Ipv4Addr, Ipv6Addr};
 use std::time::Instant;
 
@@ -36,6 +52,9 @@ pub struct FlowSpec {
     pub hard_timeout: u16,
     /// FLOW_MOD flags (`SEND_FLOW_REM` to hear of its expiry).
     pub flags: FlowModFlags,
+    /// The part of the app's flows this one belongs to (not part of the flow's identity on
+    /// the switch: see the crate docs on slices).
+    pub slice: Slice,
 }
 
 impl FlowSpec {
@@ -54,7 +73,14 @@ impl FlowSpec {
             idle_timeout: 0,
             hard_timeout: 0,
             flags: FlowModFlags::EMPTY,
+            slice: Slice::Base,
         }
+    }
+
+    /// The same flow in another slice.
+    pub fn in_slice(mut self, slice: Slice) -> FlowSpec {
+        self.slice = slice;
+        self
     }
 
     /// What identifies the flow in a switch's table: OpenFlow treats two flows with the same
@@ -66,6 +92,22 @@ impl FlowSpec {
             match_: self.match_.clone(),
         }
     }
+}
+
+/// A part of an app's flows on a switch that can be recomputed on its own.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Slice {
+    /// Flows that belong to no narrower slice: the switch's own pipeline, floods, misses.
+    Base,
+    /// The flows that exist because of one host (on one VLAN).
+    Host {
+        /// Its MAC.
+        mac: MacAddr,
+        /// Its VLAN (`None`: untagged).
+        vlan: Option<u16>,
+    },
+    /// An app-defined part: a network, a logical port, a chain.
+    Id(u64),
 }
 
 /// The identity of a flow entry in a switch: table, priority and match.
@@ -109,6 +151,15 @@ pub struct HostInfo {
     pub ipv6: Vec<Ipv6Addr>,
 }
 
+/// Where a host is attached: a switch and one of its edge ports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Attachment {
+    /// The switch.
+    pub dpid: DatapathId,
+    /// The edge port.
+    pub port: PortNo,
+}
+
 /// The controller's current, read-only view of the network.
 pub trait View {
     /// Connected switches, in datapath-id order.
@@ -127,6 +178,25 @@ pub trait View {
     fn host(&self, mac: MacAddr, vlan: Option<u16>) -> Option<HostInfo>;
     /// Every known host.
     fn hosts(&self) -> Vec<HostInfo>;
+    /// The VLANs of the hosts attached to each edge port of `dpid` (`None`: untagged); ports
+    /// with no known host are absent. The default scans [`hosts`](View::hosts); views with
+    /// many hosts keep an index.
+    fn edge_vlans(&self, dpid: DatapathId) -> BTreeMap<PortNo, BTreeSet<Option<u16>>> {
+        let mut out: BTreeMap<PortNo, BTreeSet<Option<u16>>> = BTreeMap::new();
+        for h in self.hosts().into_iter().filter(|h| h.dpid == dpid) {
+            out.entry(h.port).or_default().insert(h.vlan);
+        }
+        out
+    }
+    /// Every VLAN with known hosts (`None`: untagged), with how many. The default counts
+    /// [`hosts`](View::hosts); views with many hosts keep an index.
+    fn vlans(&self) -> BTreeMap<Option<u16>, usize> {
+        let mut out = BTreeMap::new();
+        for h in self.hosts() {
+            *out.entry(h.vlan).or_default() += 1;
+        }
+        out
+    }
 }
 
 /// Something that happened, as an app hears it.
@@ -145,12 +215,17 @@ pub enum Event<'a> {
     },
     /// Links were discovered or lost; flood trees and paths may have changed.
     TopologyChanged,
-    /// A host was learned, moved or forgotten.
+    /// A host was learned, moved, forgotten, or seen with a new address (then `before`
+    /// equals `after`). The view already shows the host as it is after the change.
     HostChanged {
         /// Its MAC.
         mac: MacAddr,
         /// Its VLAN.
         vlan: Option<u16>,
+        /// Where it was attached before (`None`: it was not known).
+        before: Option<Attachment>,
+        /// Where it is attached now (`None`: it was forgotten).
+        after: Option<Attachment>,
     },
     /// A packet reached the controller (after the host tracker saw it).
     PacketIn {
@@ -177,6 +252,10 @@ pub enum Action {
     Invalidate(DatapathId),
     /// Ask [`App::flows`] again for every switch.
     InvalidateAll,
+    /// Ask [`App::slice_flows`] again for one slice of one switch.
+    InvalidateSlice(DatapathId, Slice),
+    /// Ask [`App::slice_flows`] again for one slice on every switch.
+    InvalidateSliceEverywhere(Slice),
     /// Send a packet out of a switch.
     PacketOut(DatapathId, PacketOut),
     /// Forget a host (for example when its flows idled out).
@@ -219,6 +298,16 @@ impl Ctx {
         self.actions.push(Action::InvalidateAll);
     }
 
+    /// Marks one slice of a switch's flows stale.
+    pub fn invalidate_slice(&mut self, dpid: DatapathId, slice: Slice) {
+        self.actions.push(Action::InvalidateSlice(dpid, slice));
+    }
+
+    /// Marks one slice stale on every switch.
+    pub fn invalidate_slice_everywhere(&mut self, slice: Slice) {
+        self.actions.push(Action::InvalidateSliceEverywhere(slice));
+    }
+
     /// Sends a packet out of a switch.
     pub fn packet_out(&mut self, dpid: DatapathId, packet_out: PacketOut) {
         self.actions.push(Action::PacketOut(dpid, packet_out));
@@ -248,9 +337,19 @@ pub trait App: Send {
     /// The tables this app owns. The host refuses flows in other tables.
     fn tables(&self) -> Vec<TableId>;
 
-    /// Every flow this app wants on `dpid` now. Must be a pure function of the app's state and
-    /// the view, so the host can diff it against the switch at any time.
+    /// Every flow this app wants on `dpid` now, each tagged with its slice. Must be a pure
+    /// function of the app's state and the view, so the host can diff it against the switch at
+    /// any time.
     fn flows(&self, dpid: DatapathId, view: &dyn View) -> Vec<FlowSpec>;
+
+    /// The flows of one slice on `dpid`: exactly those of [`flows`](App::flows) tagged
+    /// `slice`. The default computes them all and keeps that slice; apps that invalidate
+    /// slices implement it to compute only what the slice needs.
+    fn slice_flows(&self, dpid: DatapathId, slice: &Slice, view: &dyn View) -> Vec<FlowSpec> {
+        let mut flows = self.flows(dpid, view);
+        flows.retain(|f| f.slice == *slice);
+        flows
+    }
 
     /// Reacts to an event. The default does nothing.
     fn on_event(&mut self, event: &Event<'_>, view: &dyn View, ctx: &mut Ctx) {

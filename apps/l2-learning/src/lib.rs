@@ -39,14 +39,25 @@
 //! A source flow idles out after [`L2Config::idle_timeout`] seconds without traffic from its
 //! host; the app hears [`Event::FlowRemoved`] and asks the controller to forget the host,
 //! whose flows then disappear everywhere. A host seen at a new port is moved by the host
-//! tracker; the app invalidates every switch so the old paths are replaced.
+//! tracker.
+//!
+//! # Incremental
+//!
+//! Each host's flows form a slice ([`navarch_app::Slice::Host`]); the rest of a switch's flows
+//! are its base slice. A learned, moved or forgotten host invalidates its own slice on every
+//! switch and the base slice of the switches it left and joined (their ports' VLAN membership
+//! shapes the floods); the base slice of every switch only when the set of VLANs with known
+//! hosts changes. Learning a host therefore costs a few flows per switch, not a recomputation
+//! of every host's flows. Link changes recompute everything.
 
 mod config;
 mod frame;
 mod pipeline;
 
 use bytes::Bytes;
-use navarch_app::{App, Ctx, Event, FlowKey, FlowSpec, View};
+use std::collections::BTreeSet;
+
+use navarch_app::{App, Ctx, Event, FlowKey, FlowSpec, Slice, View};
 use openflow::msg::{FlowRemovedReason, PacketIn, PacketInReason, PacketOut};
 use openflow::{Action, BufferId, DatapathId, OxmField, TableId};
 
@@ -59,13 +70,19 @@ use pipeline::{Membership, flood_targets, port_towards};
 #[derive(Clone, Debug, Default)]
 pub struct L2Learning {
     config: L2Config,
+    /// The VLANs with known hosts when the base slices were last invalidated for a change
+    /// of that set (each VLAN has its own flood flows in every switch's base slice).
+    flood_vlans: BTreeSet<Option<u16>>,
 }
 
 impl L2Learning {
     /// The app with a checked configuration.
     pub fn new(config: L2Config) -> Result<L2Learning, ConfigError> {
         config.validate()?;
-        Ok(L2Learning { config })
+        Ok(L2Learning {
+            config,
+            flood_vlans: BTreeSet::new(),
+        })
     }
 
     /// The configuration in force.
@@ -90,9 +107,8 @@ impl L2Learning {
             Some(port) if port != in_port => vec![port],
             Some(_) => Vec::new(),
             None => {
-                let hosts = view.hosts();
-                let membership = Membership::of(dpid, &hosts);
-                let vlan_known = hosts.iter().any(|h| h.vlan == eth.vlan) || eth.vlan.is_none();
+                let membership = Membership::of(view, dpid);
+                let vlan_known = eth.vlan.is_none() || view.vlans().contains_key(&eth.vlan);
                 let class = vlan_known.then_some(eth.vlan);
                 flood_targets(view, &membership, dpid, in_port, class)
             }
@@ -161,11 +177,40 @@ impl App for L2Learning {
         pipeline::flows(&self.config, dpid, view)
     }
 
+    fn slice_flows(&self, dpid: DatapathId, slice: &Slice, view: &dyn View) -> Vec<FlowSpec> {
+        pipeline::slice_flows(&self.config, dpid, slice, view)
+    }
+
     fn on_event(&mut self, event: &Event<'_>, view: &dyn View, ctx: &mut Ctx) {
         match event {
-            Event::SwitchUp(dpid) | Event::PortChanged { dpid, .. } => ctx.invalidate(*dpid),
-            // Every switch has a path to every host, so any host or link change touches all.
-            Event::TopologyChanged | Event::HostChanged { .. } => ctx.invalidate_all(),
+            Event::SwitchUp(dpid) => ctx.invalidate(*dpid),
+            // Port state and probing decide the floods; hosts on a port that went away are
+            // forgotten with events of their own, and links with TopologyChanged.
+            Event::PortChanged { dpid, .. } => ctx.invalidate_slice(*dpid, Slice::Base),
+            // Paths and the flood tree may have changed everywhere.
+            Event::TopologyChanged => ctx.invalidate_all(),
+            Event::HostChanged {
+                mac,
+                vlan,
+                before,
+                after,
+            } => {
+                if before == after {
+                    // Only its addresses changed: L2 forwarding does not look at them.
+                    return;
+                }
+                // Every switch has a path to every host: its slice changes everywhere.
+                ctx.invalidate_slice_everywhere(pipeline::host_slice(*mac, *vlan));
+                // The VLAN membership of the ports it left and joined decides floods there.
+                for at in before.iter().chain(after.iter()) {
+                    ctx.invalidate_slice(at.dpid, Slice::Base);
+                }
+                let vlans: BTreeSet<Option<u16>> = view.vlans().into_keys().collect();
+                if vlans != self.flood_vlans {
+                    self.flood_vlans = vlans;
+                    ctx.invalidate_slice_everywhere(Slice::Base);
+                }
+            }
             Event::PacketIn { dpid, packet_in } => {
                 // The source table's copy to the controller goes on through the pipeline;
                 // anything else was not forwarded by the switch.

@@ -1,11 +1,14 @@
-//! The flows of one switch, as a pure function of the configuration and the view.
+//! The flows of one switch, as a pure function of the configuration and the view, in slices:
+//! [`Slice::Base`] holds the switch's own pipeline (link ports, unknown senders, floods,
+//! misses); [`Slice::Host`] holds the flows one host causes (its source flow on its own
+//! switch, its destination flow everywhere it is reachable).
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use navarch_app::{FlowSpec, HostInfo, View};
+use navarch_app::{FlowSpec, HostInfo, Slice, View};
 use openflow::instruction::Instruction;
 use openflow::msg::FlowModFlags;
-use openflow::{Action, DatapathId, Match, OxmField, PortNo};
+use openflow::{Action, DatapathId, MacAddr, Match, OxmField, PortNo};
 
 use crate::config::L2Config;
 
@@ -37,12 +40,8 @@ pub struct Membership(BTreeMap<PortNo, BTreeSet<Option<u16>>>);
 
 impl Membership {
     /// The VLAN membership of `dpid`'s edge ports, from the hosts attached there.
-    pub fn of(dpid: DatapathId, hosts: &[HostInfo]) -> Membership {
-        let mut ports: BTreeMap<PortNo, BTreeSet<Option<u16>>> = BTreeMap::new();
-        for h in hosts.iter().filter(|h| h.dpid == dpid) {
-            ports.entry(h.port).or_default().insert(h.vlan);
-        }
-        Membership(ports)
+    pub fn of(view: &dyn View, dpid: DatapathId) -> Membership {
+        Membership(view.edge_vlans(dpid))
     }
 
     /// True if a frame of `vlan` may leave by edge port `port`: the port has a known host on
@@ -81,32 +80,100 @@ pub fn port_towards(view: &dyn View, dpid: DatapathId, host: &HostInfo) -> Optio
     }
 }
 
-/// Every flow the app wants on `dpid`.
+/// Every flow the app wants on `dpid`: its base slice and one slice per known host.
 pub fn flows(config: &L2Config, dpid: DatapathId, view: &dyn View) -> Vec<FlowSpec> {
-    let p = &config.priorities;
-    let src = config.source_table;
-    let dst = config.destination_table;
-    let goto_dst = || vec![Instruction::GotoTable(dst)];
-    let hosts: Vec<HostInfo> = view
-        .hosts()
-        .into_iter()
-        .filter(|h| !h.mac.is_multicast())
-        .collect();
-    let ports: Vec<PortNo> = view.ports(dpid).into_iter().map(|p| p.port_no).collect();
-    let mut out = Vec::new();
+    let mut out = base_flows(config, dpid, view);
+    let mut next_hops: BTreeMap<DatapathId, Option<PortNo>> = BTreeMap::new();
+    for h in view.hosts() {
+        let port = if h.dpid == dpid {
+            Some(h.port)
+        } else {
+            *next_hops
+                .entry(h.dpid)
+                .or_insert_with(|| view.next_hop(dpid, h.dpid))
+        };
+        host_flows(config, dpid, &h, port, &mut out);
+    }
+    out
+}
 
-    // Source table: known hosts at their edge ports (these flows carry the idle timeout
-    // that forgets a silent host), frames from other switches, and unknown senders.
-    for h in hosts.iter().filter(|h| h.dpid == dpid) {
+/// The flows of one slice of `dpid`.
+pub fn slice_flows(
+    config: &L2Config,
+    dpid: DatapathId,
+    slice: &Slice,
+    view: &dyn View,
+) -> Vec<FlowSpec> {
+    match slice {
+        Slice::Base => base_flows(config, dpid, view),
+        Slice::Host { mac, vlan } => {
+            let mut out = Vec::new();
+            if let Some(h) = view.host(*mac, *vlan) {
+                let port = port_towards(view, dpid, &h);
+                host_flows(config, dpid, &h, port, &mut out);
+            }
+            out
+        }
+        Slice::Id(_) => Vec::new(),
+    }
+}
+
+/// The slice of a host's flows.
+pub fn host_slice(mac: MacAddr, vlan: Option<u16>) -> Slice {
+    Slice::Host { mac, vlan }
+}
+
+/// The flows that exist on `dpid` because of host `h`, which `dpid` reaches by `port`: its
+/// source flow on its own switch, and its destination flow wherever it is reachable.
+fn host_flows(
+    config: &L2Config,
+    dpid: DatapathId,
+    h: &HostInfo,
+    port: Option<PortNo>,
+    out: &mut Vec<FlowSpec>,
+) {
+    if h.mac.is_multicast() {
+        return;
+    }
+    let p = &config.priorities;
+    let slice = host_slice(h.mac, h.vlan);
+    if h.dpid == dpid {
+        // The source flow carries the idle timeout that forgets a silent host.
         let m = Match::new()
             .with(OxmField::InPort(h.port))
             .with(OxmField::EthSrc(h.mac, None))
             .with(vlan_vid(h.vlan));
-        let mut flow = FlowSpec::new(src, p.known_source, m, goto_dst());
+        let mut flow = FlowSpec::new(
+            config.source_table,
+            p.known_source,
+            m,
+            vec![Instruction::GotoTable(config.destination_table)],
+        );
         flow.idle_timeout = config.idle_timeout;
         flow.flags = FlowModFlags::SEND_FLOW_REM;
-        out.push(flow);
+        out.push(flow.in_slice(slice.clone()));
     }
+    if let Some(port) = port {
+        let m = Match::new()
+            .with(OxmField::EthDst(h.mac, None))
+            .with(vlan_vid(h.vlan));
+        out.push(
+            FlowSpec::new(config.destination_table, p.destination, m, output(&[port]))
+                .in_slice(slice),
+        );
+    }
+}
+
+/// The switch's own pipeline: frames from other switches, unknown senders, floods per input
+/// port and VLAN along the flood tree, and the destination miss.
+fn base_flows(config: &L2Config, dpid: DatapathId, view: &dyn View) -> Vec<FlowSpec> {
+    let p = &config.priorities;
+    let src = config.source_table;
+    let dst = config.destination_table;
+    let goto_dst = || vec![Instruction::GotoTable(dst)];
+    let ports: Vec<PortNo> = view.ports(dpid).into_iter().map(|p| p.port_no).collect();
+    let mut out = Vec::new();
+
     for &port in ports.iter().filter(|&&port| view.is_link_port(dpid, port)) {
         let m = Match::new().with(OxmField::InPort(port));
         out.push(FlowSpec::new(src, p.link_source, m, goto_dst()));
@@ -125,27 +192,10 @@ pub fn flows(config: &L2Config, dpid: DatapathId, view: &dyn View) -> Vec<FlowSp
         ],
     ));
 
-    // Destination table: known hosts by MAC and VLAN.
-    let mut next_hops: BTreeMap<DatapathId, Option<PortNo>> = BTreeMap::new();
-    for h in &hosts {
-        let port = if h.dpid == dpid {
-            Some(h.port)
-        } else {
-            *next_hops
-                .entry(h.dpid)
-                .or_insert_with(|| view.next_hop(dpid, h.dpid))
-        };
-        let Some(port) = port else { continue };
-        let m = Match::new()
-            .with(OxmField::EthDst(h.mac, None))
-            .with(vlan_vid(h.vlan));
-        out.push(FlowSpec::new(dst, p.destination, m, output(&[port])));
-    }
-
-    // Destination table: floods (broadcast, multicast, unknown unicast) per input port,
-    // per VLAN, along the flood tree only.
-    let membership = Membership::of(dpid, &hosts);
-    let mut vlans: BTreeSet<Option<u16>> = hosts.iter().map(|h| h.vlan).collect();
+    // Floods (broadcast, multicast, unknown unicast) per input port, per VLAN, along the
+    // flood tree only.
+    let membership = Membership::of(view, dpid);
+    let mut vlans: BTreeSet<Option<u16>> = view.vlans().into_keys().collect();
     vlans.insert(None);
     for &in_port in &ports {
         for &vlan in &vlans {

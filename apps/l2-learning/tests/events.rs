@@ -5,7 +5,7 @@ use std::time::Instant;
 use bytes::Bytes;
 use l2_learning::{L2Config, L2Learning};
 use navarch_app::testing::{FakeView, OFPVID_PRESENT, Packet};
-use navarch_app::{Action, App, Ctx, Event, FlowKey};
+use navarch_app::{Action, App, Attachment, Ctx, Event, FlowKey, Slice};
 use openflow::msg::{FlowRemovedReason, PacketIn, PacketInReason};
 use openflow::{BufferId, Cookie, DatapathId, MacAddr, Match, OxmField, PortNo, TableId};
 
@@ -148,10 +148,74 @@ fn only_an_idle_expiry_at_the_hosts_current_port_forgets_it() {
 
 #[test]
 fn changes_invalidate_what_they_touch() {
-    let view = pair();
+    let mut view = pair();
     let mut app = L2Learning::default();
-    let host = Event::HostChanged { mac: A, vlan: None };
-    assert_eq!(answer(&mut app, &view, &host), vec![Action::InvalidateAll]);
+    let at = |dpid: u64, port: u32| Attachment {
+        dpid: DatapathId(dpid),
+        port: PortNo(port),
+    };
+    let host_a = Slice::Host { mac: A, vlan: None };
+
+    // A new host: its slice everywhere, the base of its switch, and (the first untagged
+    // host) every base slice, whose floods list the VLANs with hosts.
+    view.learn_host(A, None, DatapathId(1), PortNo(1));
+    let learned = Event::HostChanged {
+        mac: A,
+        vlan: None,
+        before: None,
+        after: Some(at(1, 1)),
+    };
+    assert_eq!(
+        answer(&mut app, &view, &learned),
+        vec![
+            Action::InvalidateSliceEverywhere(host_a.clone()),
+            Action::InvalidateSlice(DatapathId(1), Slice::Base),
+            Action::InvalidateSliceEverywhere(Slice::Base),
+        ]
+    );
+
+    // Another host on a known VLAN: no base slice beyond its own switch's.
+    view.learn_host(B, None, DatapathId(2), PortNo(2));
+    let second = Event::HostChanged {
+        mac: B,
+        vlan: None,
+        before: None,
+        after: Some(at(2, 2)),
+    };
+    assert_eq!(
+        answer(&mut app, &view, &second),
+        vec![
+            Action::InvalidateSliceEverywhere(Slice::Host { mac: B, vlan: None }),
+            Action::InvalidateSlice(DatapathId(2), Slice::Base),
+        ]
+    );
+
+    // A move: the host's slice, and the bases of the switches it left and joined.
+    view.learn_host(A, None, DatapathId(2), PortNo(1));
+    let moved = Event::HostChanged {
+        mac: A,
+        vlan: None,
+        before: Some(at(1, 1)),
+        after: Some(at(2, 1)),
+    };
+    assert_eq!(
+        answer(&mut app, &view, &moved),
+        vec![
+            Action::InvalidateSliceEverywhere(host_a),
+            Action::InvalidateSlice(DatapathId(1), Slice::Base),
+            Action::InvalidateSlice(DatapathId(2), Slice::Base),
+        ]
+    );
+
+    // A new address only: L2 flows do not depend on it.
+    let address = Event::HostChanged {
+        mac: A,
+        vlan: None,
+        before: Some(at(2, 1)),
+        after: Some(at(2, 1)),
+    };
+    assert_eq!(answer(&mut app, &view, &address), vec![]);
+
     assert_eq!(
         answer(&mut app, &view, &Event::TopologyChanged),
         vec![Action::InvalidateAll]
@@ -160,6 +224,14 @@ fn changes_invalidate_what_they_touch() {
     assert_eq!(
         answer(&mut app, &view, &up),
         vec![Action::Invalidate(DatapathId(2))]
+    );
+    let port = Event::PortChanged {
+        dpid: DatapathId(2),
+        port: PortNo(2),
+    };
+    assert_eq!(
+        answer(&mut app, &view, &port),
+        vec![Action::InvalidateSlice(DatapathId(2), Slice::Base)]
     );
 }
 

@@ -3,18 +3,21 @@
 //!
 //! Sans-IO: the runtime calls the host with events, flow dumps, errors and `now`, and sends
 //! what it returns (through [`plan`](super::plan)). Per switch the host keeps what it last
-//! pushed (`installed`), so a [`refresh`](AppHost::refresh) after an app invalidates a switch
-//! costs only the changed flows, and [`reconcile`](AppHost::reconcile) on (re)connection or
-//! after a controller restart diffs against the switch's real table and leaves identical flows
-//! untouched — counters and durations survive, which is what makes a restart hitless.
+//! pushed (`installed`), each flow with the app and [`Slice`] it came from, and what is stale:
+//! whole apps or single slices. A [`refresh`](AppHost::refresh) asks the apps again for only
+//! the stale part and sends only what changed in it, so learning one host costs the flows of
+//! that host, not a recomputation of the switch. [`reconcile`](AppHost::reconcile) on
+//! (re)connection or after a controller restart diffs everything against the switch's real
+//! table and leaves identical flows untouched — counters and durations survive, which is what
+//! makes a restart hitless.
 //!
 //! Apps must be registered in the same order on every start: the registration index is the
 //! owner in each flow's cookie (see [`cookie`](super::cookie)).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::time::Instant;
 
-use navarch_app::{Action, App, Ctx, Event, View};
+use navarch_app::{Action, App, Ctx, Event, FlowSpec, Slice, View};
 use openflow::msg::{ErrorMsg, FlowMod, FlowModCommand, FlowRemoved, FlowStats};
 use openflow::{Cookie, DatapathId, ErrorCode, TableId};
 
@@ -79,6 +82,18 @@ pub enum FlowError {
         /// The priority.
         priority: u16,
     },
+    /// An app's `slice_flows` returned a flow of another slice; the flow was dropped.
+    #[error("{dpid}: app {app} returned a flow of slice {got:?} when asked for slice {asked:?}")]
+    WrongSlice {
+        /// The switch.
+        dpid: DatapathId,
+        /// The app.
+        app: &'static str,
+        /// The slice asked for.
+        asked: Slice,
+        /// The slice of the flow returned.
+        got: Slice,
+    },
     /// A flow the host does not manage holds the key of a wanted flow; it was left alone.
     #[error("{dpid}: app {app} wants a flow at table {} priority {priority}, held by foreign cookie {:#x}", table.0, holder.0)]
     Occupied {
@@ -119,20 +134,58 @@ struct Registered {
     tables: BTreeSet<TableId>,
 }
 
+/// A flow of ours on a switch, with where it came from.
+#[derive(Clone, Debug)]
+struct Installed {
+    entry: FlowEntry,
+    /// The app's registration index.
+    app: usize,
+    slice: Slice,
+}
+
 /// What the host knows of one switch.
 #[derive(Default)]
 struct SwitchFlows {
     /// Our flows as we last pushed them (or found them at reconciliation).
-    installed: FlowTable,
+    installed: BTreeMap<CanonicalKey, Installed>,
+    /// The keys each (app, slice) installed. May name keys since removed or now held by
+    /// another slice: readers check `installed`.
+    slices: HashMap<(usize, Slice), Vec<CanonicalKey>>,
     /// Flows the switch refused, as we sent them; not sent again while the app wants the same.
     failed: BTreeMap<CanonicalKey, FlowEntry>,
+    /// Keys a flow we do not manage held at reconciliation: never written until the next one.
+    conflicted: BTreeMap<CanonicalKey, Cookie>,
 }
+
+/// What of one app's flows on a switch must be asked for again.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Stale {
+    /// Everything.
+    All,
+    /// These slices.
+    Slices(BTreeSet<Slice>),
+}
+
+impl Stale {
+    fn add(&mut self, slice: Option<Slice>) {
+        match (self, slice) {
+            (Stale::All, _) => {}
+            (this, None) => *this = Stale::All,
+            (Stale::Slices(set), Some(s)) => {
+                set.insert(s);
+            }
+        }
+    }
+}
+
+/// The stale part of each app's flows on one switch, by registration index.
+type StaleApps = BTreeMap<usize, Stale>;
 
 /// The app host.
 pub struct AppHost {
     apps: Vec<Registered>,
     switches: BTreeMap<DatapathId, SwitchFlows>,
-    stale: BTreeSet<DatapathId>,
+    stale: BTreeMap<DatapathId, StaleApps>,
     errors: Vec<FlowError>,
 }
 
@@ -148,7 +201,7 @@ impl AppHost {
                 tables,
             }],
             switches: BTreeMap::new(),
-            stale: BTreeSet::new(),
+            stale: BTreeMap::new(),
             errors: Vec::new(),
         }
     }
@@ -192,11 +245,14 @@ impl AppHost {
     /// Sets an app's generation (after its configuration changed) and marks every switch
     /// stale, so its flows are rewritten with the new generation in their cookies.
     pub fn set_generation(&mut self, owner: Owner, generation: u32) {
-        if let Some(r) = self.apps.iter_mut().find(|r| r.owner == owner)
-            && r.generation != generation
+        if let Some(index) = self.apps.iter().position(|r| r.owner == owner)
+            && self.apps[index].generation != generation
         {
-            r.generation = generation;
-            self.invalidate_all();
+            self.apps[index].generation = generation;
+            let dpids: Vec<DatapathId> = self.switches.keys().copied().collect();
+            for dpid in dpids {
+                self.mark(dpid, index, None);
+            }
         }
     }
 
@@ -204,46 +260,78 @@ impl AppHost {
     /// except invalidations, which the host records ([`take_stale`](AppHost::take_stale)).
     /// `SwitchDown` also forgets what the host knew of that switch's flows.
     pub fn dispatch(&mut self, event: &Event<'_>, view: &dyn View, now: Instant) -> Vec<Action> {
-        let mut actions = Vec::new();
+        let mut asked = Vec::with_capacity(self.apps.len());
         for r in &mut self.apps {
             let mut ctx = Ctx::new(now);
             r.app.on_event(event, view, &mut ctx);
-            actions.extend(ctx.take_actions());
+            asked.push(ctx.take_actions());
         }
         if let Event::SwitchDown(dpid) = event {
             self.switch_down(*dpid);
         }
-        self.absorb(actions)
+        let mut rest = Vec::new();
+        for (index, actions) in asked.into_iter().enumerate() {
+            rest.extend(self.absorb(index, actions));
+        }
+        rest
     }
 
-    /// Records the invalidations among `actions` and returns the others.
-    fn absorb(&mut self, actions: Vec<Action>) -> Vec<Action> {
+    /// Records app `index`'s invalidations among `actions` and returns the others.
+    fn absorb(&mut self, index: usize, actions: Vec<Action>) -> Vec<Action> {
         let mut rest = Vec::new();
         for action in actions {
             match action {
-                Action::Invalidate(dpid) => self.invalidate(dpid),
-                Action::InvalidateAll => self.invalidate_all(),
+                Action::Invalidate(dpid) => self.mark(dpid, index, None),
+                Action::InvalidateAll => self.mark_everywhere(index, None),
+                Action::InvalidateSlice(dpid, slice) => self.mark(dpid, index, Some(slice)),
+                Action::InvalidateSliceEverywhere(slice) => {
+                    self.mark_everywhere(index, Some(slice))
+                }
                 other => rest.push(other),
             }
         }
         rest
     }
 
-    /// Marks a switch's flows stale: the runtime should call [`refresh`](AppHost::refresh).
-    pub fn invalidate(&mut self, dpid: DatapathId) {
-        if self.switches.contains_key(&dpid) {
-            self.stale.insert(dpid);
+    /// Marks one app's flows on a reconciled switch stale: all of them, or one slice.
+    fn mark(&mut self, dpid: DatapathId, index: usize, slice: Option<Slice>) {
+        if !self.switches.contains_key(&dpid) {
+            return;
+        }
+        self.stale
+            .entry(dpid)
+            .or_default()
+            .entry(index)
+            .or_insert_with(|| Stale::Slices(BTreeSet::new()))
+            .add(slice);
+    }
+
+    fn mark_everywhere(&mut self, index: usize, slice: Option<Slice>) {
+        let dpids: Vec<DatapathId> = self.switches.keys().copied().collect();
+        for dpid in dpids {
+            self.mark(dpid, index, slice.clone());
         }
     }
 
-    /// Marks every reconciled switch stale.
-    pub fn invalidate_all(&mut self) {
-        self.stale.extend(self.switches.keys().copied());
+    /// Marks every app's flows on a switch stale: the runtime should call
+    /// [`refresh`](AppHost::refresh).
+    pub fn invalidate(&mut self, dpid: DatapathId) {
+        for index in 0..self.apps.len() {
+            self.mark(dpid, index, None);
+        }
     }
 
-    /// The stale switches, in datapath-id order; they are no longer marked.
-    pub fn take_stale(&mut self) -> Vec<DatapathId> {
-        std::mem::take(&mut self.stale).into_iter().collect()
+    /// Marks every app's flows on every reconciled switch stale.
+    pub fn invalidate_all(&mut self) {
+        for index in 0..self.apps.len() {
+            self.mark_everywhere(index, None);
+        }
+    }
+
+    /// The switches with stale flows, in datapath-id order. They stay marked until
+    /// [`refresh`](AppHost::refresh)ed or reconciled.
+    pub fn stale_switches(&self) -> Vec<DatapathId> {
+        self.stale.keys().copied().collect()
     }
 
     /// Forgets a switch (it disconnected); the next connection starts with
@@ -270,26 +358,18 @@ impl AppHost {
             .collect();
         self.switches.insert(dpid, SwitchFlows::default());
         self.stale.remove(&dpid);
-        self.push(dpid, view, &actual)
-    }
-
-    /// The FLOW_MODs that bring a reconciled switch from what the host last pushed to what
-    /// the apps want now, deletes first; empty for a switch never reconciled.
-    pub fn refresh(&mut self, dpid: DatapathId, view: &dyn View) -> Vec<FlowMod> {
-        self.stale.remove(&dpid);
-        let Some(flows) = self.switches.get(&dpid) else {
-            return Vec::new();
-        };
-        let installed = flows.installed.clone();
-        self.push(dpid, view, &installed)
-    }
-
-    /// Diffs the apps' flows against `actual`, records the result as installed, and returns
-    /// the FLOW_MODs.
-    fn push(&mut self, dpid: DatapathId, view: &dyn View, actual: &FlowTable) -> Vec<FlowMod> {
-        let desired = self.desired(dpid, view);
+        let mut wanted = BTreeMap::new();
+        for index in 0..self.apps.len() {
+            let flows = self.apps[index].app.flows(dpid, view);
+            self.collect(dpid, index, None, flows, &mut wanted);
+        }
+        let desired: FlowTable = wanted
+            .iter()
+            .map(|(k, i): (&CanonicalKey, &Installed)| (k.clone(), i.entry.clone()))
+            .collect();
         let count = self.apps.len();
-        let d: FlowDiff = diff(&desired, actual, |c| managed(c, count));
+        let d: FlowDiff = diff(&desired, &actual, |c| managed(c, count));
+        let mut conflicted = BTreeMap::new();
         for conflict in &d.conflicts {
             let w = &conflict.wanted;
             let error = FlowError::Occupied {
@@ -300,14 +380,21 @@ impl AppHost {
                 holder: conflict.holder,
             };
             self.report(error);
+            conflicted.insert(w.key(), conflict.holder);
         }
-        let conflicted: BTreeSet<CanonicalKey> =
-            d.conflicts.iter().map(|c| c.wanted.key()).collect();
         let flows = self.switches.entry(dpid).or_default();
-        flows.installed = desired
-            .into_iter()
-            .filter(|(k, _)| !conflicted.contains(k))
-            .collect();
+        for (key, installed) in wanted {
+            if conflicted.contains_key(&key) {
+                continue;
+            }
+            flows
+                .slices
+                .entry((installed.app, installed.slice.clone()))
+                .or_default()
+                .push(key.clone());
+            flows.installed.insert(key, installed);
+        }
+        flows.conflicted = conflicted;
         let mods = d.flow_mods();
         if !mods.is_empty() {
             tracing::debug!(%dpid, deletes = d.deletes.len(), modifies = d.modifies.len(),
@@ -316,51 +403,163 @@ impl AppHost {
         mods
     }
 
-    /// Every flow the apps want on `dpid` now, with cookies, minus refused ones: flows in
-    /// tables their app does not own, duplicate keys, and flows the switch refused before in
-    /// the same form.
-    fn desired(&mut self, dpid: DatapathId, view: &dyn View) -> FlowTable {
-        let mut out = FlowTable::new();
-        let mut owners: BTreeMap<CanonicalKey, &'static str> = BTreeMap::new();
-        let mut errors = Vec::new();
-        let failed = self.switches.get(&dpid).map(|s| &s.failed);
-        for r in &self.apps {
-            let cookie = FlowCookie::new(r.owner, r.generation).encode();
-            for spec in r.app.flows(dpid, view) {
-                if !r.tables.contains(&spec.table) {
-                    errors.push(FlowError::ForeignTable {
-                        dpid,
-                        app: r.app.name(),
-                        table: spec.table,
-                    });
-                    continue;
+    /// The FLOW_MODs that bring a reconciled switch from what the host last pushed to what
+    /// the apps want now in the parts they invalidated, deletes first; empty for a switch
+    /// never reconciled or with nothing stale.
+    pub fn refresh(&mut self, dpid: DatapathId, view: &dyn View) -> Vec<FlowMod> {
+        let Some(stale) = self.stale.remove(&dpid) else {
+            return Vec::new();
+        };
+        if !self.switches.contains_key(&dpid) {
+            return Vec::new();
+        }
+        // Ask the apps first, then take out everything the stale parts had installed, so a
+        // flow that moved from one stale slice to another is compared, not deleted.
+        let mut fresh: Vec<(usize, Option<Slice>, Vec<FlowSpec>)> = Vec::new();
+        for (&index, part) in &stale {
+            let app = &self.apps[index].app;
+            match part {
+                Stale::All => fresh.push((index, None, app.flows(dpid, view))),
+                Stale::Slices(slices) => {
+                    for slice in slices {
+                        let flows = app.slice_flows(dpid, slice, view);
+                        fresh.push((index, Some(slice.clone()), flows));
+                    }
                 }
-                let entry = FlowEntry::from_spec(&spec, cookie);
-                let key = entry.key();
-                if let Some(first) = owners.get(&key) {
-                    errors.push(FlowError::DuplicateKey {
-                        dpid,
-                        app: r.app.name(),
-                        first,
-                        table: spec.table,
-                        priority: spec.priority,
-                    });
-                    continue;
-                }
-                if failed
-                    .and_then(|f| f.get(&key))
-                    .is_some_and(|f| f.same_as(&entry))
-                {
-                    continue;
-                }
-                owners.insert(key.clone(), r.app.name());
-                out.insert(key, entry);
             }
+        }
+        let Some(flows) = self.switches.get_mut(&dpid) else {
+            return Vec::new();
+        };
+        let mut before: BTreeMap<CanonicalKey, Installed> = BTreeMap::new();
+        for (&index, part) in &stale {
+            let parts: Vec<(usize, Slice)> = match part {
+                Stale::All => flows
+                    .slices
+                    .keys()
+                    .filter(|(i, _)| *i == index)
+                    .cloned()
+                    .collect(),
+                Stale::Slices(slices) => slices.iter().map(|s| (index, s.clone())).collect(),
+            };
+            for part in parts {
+                for key in flows.slices.remove(&part).unwrap_or_default() {
+                    let owned = flows
+                        .installed
+                        .get(&key)
+                        .is_some_and(|i| (i.app, &i.slice) == (part.0, &part.1));
+                    if owned && let Some(installed) = flows.installed.remove(&key) {
+                        before.insert(key, installed);
+                    }
+                }
+            }
+        }
+        let mut wanted = BTreeMap::new();
+        for (index, slice, specs) in fresh {
+            self.collect(dpid, index, slice.as_ref(), specs, &mut wanted);
+        }
+        let mut d = FlowDiff::default();
+        let Some(flows) = self.switches.get_mut(&dpid) else {
+            return Vec::new();
+        };
+        for (key, want) in wanted {
+            match before.remove(&key) {
+                None => d.adds.push(want.entry.clone()),
+                Some(had) => match change(&want.entry, &had.entry) {
+                    Change::None => {}
+                    Change::Modify => d.modifies.push(want.entry.clone()),
+                    Change::Add => d.adds.push(want.entry.clone()),
+                },
+            }
+            flows
+                .slices
+                .entry((want.app, want.slice.clone()))
+                .or_default()
+                .push(key.clone());
+            flows.installed.insert(key, want);
+        }
+        d.deletes = before.into_values().map(|i| i.entry).collect();
+        let mods = d.flow_mods();
+        if !mods.is_empty() {
+            tracing::debug!(%dpid, deletes = d.deletes.len(), modifies = d.modifies.len(),
+                adds = d.adds.len(), "flow changes");
+        }
+        mods
+    }
+
+    /// Turns an app's flows into entries with its cookie, into `out`, dropping (and
+    /// reporting) flows in tables it does not own, of another slice than asked, or whose key
+    /// is already wanted or installed by another app or slice; and silently dropping flows
+    /// the switch refused before in the same form, or whose key a foreign flow holds.
+    fn collect(
+        &mut self,
+        dpid: DatapathId,
+        index: usize,
+        asked: Option<&Slice>,
+        specs: Vec<FlowSpec>,
+        out: &mut BTreeMap<CanonicalKey, Installed>,
+    ) {
+        let r = &self.apps[index];
+        let cookie = FlowCookie::new(r.owner, r.generation).encode();
+        let name = r.app.name();
+        let mut errors = Vec::new();
+        let flows = self.switches.get(&dpid);
+        for spec in specs {
+            if !r.tables.contains(&spec.table) {
+                errors.push(FlowError::ForeignTable {
+                    dpid,
+                    app: name,
+                    table: spec.table,
+                });
+                continue;
+            }
+            if let Some(asked) = asked
+                && spec.slice != *asked
+            {
+                errors.push(FlowError::WrongSlice {
+                    dpid,
+                    app: name,
+                    asked: asked.clone(),
+                    got: spec.slice,
+                });
+                continue;
+            }
+            let entry = FlowEntry::from_spec(&spec, cookie);
+            let key = entry.key();
+            let holder = out
+                .get(&key)
+                .map(|i| i.app)
+                .or_else(|| flows.and_then(|f| f.installed.get(&key)).map(|i| i.app));
+            if let Some(first) = holder {
+                errors.push(FlowError::DuplicateKey {
+                    dpid,
+                    app: name,
+                    first: self.apps[first].app.name(),
+                    table: spec.table,
+                    priority: spec.priority,
+                });
+                continue;
+            }
+            if let Some(f) = flows
+                && (f.conflicted.contains_key(&key)
+                    || f.failed
+                        .get(&key)
+                        .is_some_and(|failed| failed.same_as(&entry)))
+            {
+                continue;
+            }
+            out.insert(
+                key,
+                Installed {
+                    entry,
+                    app: index,
+                    slice: spec.slice,
+                },
+            );
         }
         for e in errors {
             self.report(e);
         }
-        out
     }
 
     /// Handles a FLOW_REMOVED: forgets the flow and tells the app that owns it.
@@ -381,22 +580,30 @@ impl AppHost {
             hard_timeout: 0,
             flags: Default::default(),
         };
-        if let Some(flows) = self.switches.get_mut(&dpid) {
-            let key = entry.key();
-            if flows
+        // A flow we believed installed is gone: its slice is stale, so a flow its app still
+        // wants is put back. (Flows we deleted ourselves are no longer installed.)
+        let key = entry.key();
+        let gone = self.switches.get_mut(&dpid).and_then(|flows| {
+            let ours = flows
                 .installed
                 .get(&key)
-                .is_some_and(|e| e.cookie == removed.cookie)
-            {
-                flows.installed.remove(&key);
+                .is_some_and(|i| i.entry.cookie == removed.cookie);
+            if ours {
+                flows.installed.remove(&key)
+            } else {
+                None
             }
+        });
+        if let Some(gone) = gone {
+            self.mark(dpid, gone.app, Some(gone.slice));
         }
         let Some(owner) = FlowCookie::decode(removed.cookie).map(|c| c.owner) else {
             return Vec::new();
         };
-        let Some(r) = self.apps.iter_mut().find(|r| r.owner == owner) else {
+        let Some(index) = self.apps.iter().position(|r| r.owner == owner) else {
             return Vec::new();
         };
+        let r = &mut self.apps[index];
         let event = Event::FlowRemoved {
             dpid,
             key: navarch_app::FlowKey {
@@ -409,7 +616,7 @@ impl AppHost {
         let mut ctx = Ctx::new(now);
         r.app.on_event(&event, view, &mut ctx);
         let actions = ctx.take_actions();
-        self.absorb(actions)
+        self.absorb(index, actions)
     }
 
     /// Handles the switch's error for a FLOW_MOD the host produced: the flow is marked failed
@@ -462,7 +669,7 @@ impl AppHost {
     pub fn installed(&self, dpid: DatapathId) -> Vec<&FlowEntry> {
         self.switches
             .get(&dpid)
-            .map(|s| s.installed.values().collect())
+            .map(|s| s.installed.values().map(|i| &i.entry).collect())
             .unwrap_or_default()
     }
 
@@ -477,6 +684,35 @@ impl AppHost {
         FlowCookie::decode(cookie)
             .and_then(|c| self.apps.iter().find(|r| r.owner == c.owner))
             .map_or("foreign", |r| r.app.name())
+    }
+}
+
+/// What it takes to turn a flow we installed into the one wanted at the same key.
+enum Change {
+    /// Nothing: they are the same.
+    None,
+    /// `MODIFY_STRICT`: only the instructions differ.
+    Modify,
+    /// `ADD` over it: the cookie, timeouts or flags differ.
+    Add,
+}
+
+/// Compares two entries at the same key by the rules of [`diff`].
+fn change(want: &FlowEntry, had: &FlowEntry) -> Change {
+    let same_settings = want.cookie == had.cookie
+        && want.idle_timeout == had.idle_timeout
+        && want.hard_timeout == had.hard_timeout;
+    // Both are ours and built the same way: equal as given is the common, cheap case.
+    if same_settings && want.flags == had.flags && want.instructions == had.instructions {
+        return Change::None;
+    }
+    if want.same_as(had) {
+        return Change::None;
+    }
+    if same_settings && want.body().flags == had.body().flags {
+        Change::Modify
+    } else {
+        Change::Add
     }
 }
 

@@ -3,13 +3,13 @@
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-use navarch_app::{Action, App, Ctx, Event, FlowSpec, View};
+use navarch_app::{Action, App, Ctx, Event, FlowSpec, Slice, View};
 use openflow::errcode::ErrorCode;
 use openflow::msg::{
     ErrorMsg, FlowModCommand, FlowModFlags, FlowRemoved, FlowRemovedReason, FlowStats,
 };
 use openflow::oxm::OxmField;
-use openflow::{Cookie, DatapathId, Instruction, Match, PortNo, TableId};
+use openflow::{Cookie, DatapathId, Instruction, MacAddr, Match, PortNo, TableId};
 
 use super::*;
 use crate::apphost::core::CoreApp;
@@ -37,8 +37,12 @@ impl App for Scripted {
     }
     fn on_event(&mut self, event: &Event<'_>, _view: &dyn View, ctx: &mut Ctx) {
         self.heard.lock().expect("lock").push(format!("{event:?}"));
-        if let Event::PortChanged { dpid, .. } = event {
-            ctx.invalidate(*dpid);
+        match event {
+            Event::PortChanged { dpid, .. } => ctx.invalidate(*dpid),
+            Event::HostChanged { mac, vlan, .. } => {
+                ctx.invalidate_slice_everywhere(host_slice(*mac, *vlan))
+            }
+            _ => {}
         }
     }
 }
@@ -151,6 +155,11 @@ fn refresh_sends_only_the_difference_deletes_first() {
     let mut changed = fwd(0, 3, 1);
     changed.idle_timeout = 60;
     app.set(vec![fwd(0, 1, 9), changed, fwd(0, 4, 1)]);
+    assert!(
+        host.refresh(DPID, &EmptyView).is_empty(),
+        "nothing is asked again before the app invalidates"
+    );
+    host.invalidate(DPID);
     let mods = host.refresh(DPID, &EmptyView);
     assert_eq!(
         commands(&mods),
@@ -278,11 +287,12 @@ fn events_reach_every_app_and_invalidations_mark_switches_stale() {
         port: PortNo(1),
     };
     assert!(host.dispatch(&port, &EmptyView, now).is_empty());
-    assert!(host.take_stale().is_empty());
+    assert!(host.stale_switches().is_empty());
     host.reconcile(DPID, &EmptyView, &[]);
     assert!(host.dispatch(&port, &EmptyView, now).is_empty());
-    assert_eq!(host.take_stale(), vec![DPID]);
-    assert!(host.take_stale().is_empty());
+    assert_eq!(host.stale_switches(), vec![DPID]);
+    assert!(host.refresh(DPID, &EmptyView).is_empty());
+    assert!(host.stale_switches().is_empty());
     assert_eq!(app.heard.lock().expect("lock").len(), 2);
 
     host.dispatch(&Event::SwitchDown(DPID), &EmptyView, now);
@@ -300,8 +310,10 @@ fn a_refused_flow_is_reported_and_not_retried_until_it_changes() {
     let error = host.on_flow_mod_error(DPID, bad, &ErrorMsg::new(code, Vec::new()));
     assert!(matches!(error, FlowError::Rejected { app: "l2", .. }));
     assert_eq!(host.take_errors(), vec![error]);
+    host.invalidate(DPID);
     assert!(host.refresh(DPID, &EmptyView).is_empty(), "not retried");
     app.set(vec![fwd(0, 1, 3)]);
+    host.invalidate(DPID);
     assert_eq!(
         commands(&host.refresh(DPID, &EmptyView)),
         [(FlowModCommand::Add, 100)]
@@ -333,7 +345,8 @@ fn flow_removed_goes_to_its_app_and_the_flow_is_forgotten() {
     assert!(actions.is_empty());
     assert!(app.heard.lock().expect("lock")[0].starts_with("FlowRemoved"));
     assert_eq!(host.installed(DPID).len(), 1, "only LLDP is left");
-    // The app still wants it: the next refresh puts it back.
+    // The app still wants it: its slice is stale and the next refresh puts it back.
+    assert_eq!(host.stale_switches(), vec![DPID]);
     assert_eq!(
         commands(&host.refresh(DPID, &EmptyView)),
         [(FlowModCommand::Add, 100)]
@@ -346,8 +359,174 @@ fn a_new_generation_rewrites_flows_with_add() {
     app.set(vec![fwd(0, 1, 2)]);
     host.reconcile(DPID, &EmptyView, &[]);
     host.set_generation(Owner::App(0), 2);
-    assert_eq!(host.take_stale(), vec![DPID]);
+    assert_eq!(host.stale_switches(), vec![DPID]);
     let mods = host.refresh(DPID, &EmptyView);
     assert_eq!(commands(&mods), [(FlowModCommand::Add, 100)]);
     assert_eq!(mods[0].cookie, app_cookie(2));
+}
+
+fn host_slice(mac: MacAddr, vlan: Option<u16>) -> Slice {
+    Slice::Host { mac, vlan }
+}
+
+fn mac(n: u8) -> MacAddr {
+    MacAddr([2, 0, 0, 0, 0, n])
+}
+
+/// The event that invalidates host `n`'s slice in the scripted app.
+fn host_changed(n: u8) -> Event<'static> {
+    Event::HostChanged {
+        mac: mac(n),
+        vlan: None,
+        before: None,
+        after: None,
+    }
+}
+
+#[test]
+fn a_stale_slice_is_asked_again_alone() {
+    let (mut host, app) = host_with_app();
+    let h1 = host_slice(mac(1), None);
+    let h2 = host_slice(mac(2), None);
+    app.set(vec![
+        fwd(0, 1, 2),
+        fwd(0, 2, 1).in_slice(h1.clone()),
+        fwd(0, 3, 1).in_slice(h2.clone()),
+    ]);
+    host.reconcile(DPID, &EmptyView, &[]);
+    // Both the base and host 2's flows change, but only host 1's slice is invalidated:
+    // its flow changes, nothing else is asked for or sent.
+    app.set(vec![
+        fwd(0, 1, 9),
+        fwd(0, 2, 7).in_slice(h1.clone()),
+        fwd(0, 3, 7).in_slice(h2.clone()),
+        fwd(0, 4, 1).in_slice(h1.clone()),
+    ]);
+    host.dispatch(&host_changed(1), &EmptyView, Instant::now());
+    let mods = host.refresh(DPID, &EmptyView);
+    assert_eq!(
+        commands(&mods),
+        [
+            (FlowModCommand::ModifyStrict, 100),
+            (FlowModCommand::Add, 100)
+        ]
+    );
+    assert_eq!(
+        mods.iter().map(|m| m.match_.in_port()).collect::<Vec<_>>(),
+        [Some(PortNo(2)), Some(PortNo(4))]
+    );
+    // Host 1 is forgotten: exactly its flows go.
+    app.set(vec![fwd(0, 1, 9), fwd(0, 3, 7).in_slice(h2.clone())]);
+    host.dispatch(&host_changed(1), &EmptyView, Instant::now());
+    let mods = host.refresh(DPID, &EmptyView);
+    assert_eq!(
+        commands(&mods),
+        [
+            (FlowModCommand::DeleteStrict, 100),
+            (FlowModCommand::DeleteStrict, 100)
+        ]
+    );
+    // A full invalidation catches up with everything else.
+    host.invalidate(DPID);
+    assert_eq!(
+        commands(&host.refresh(DPID, &EmptyView)),
+        [
+            (FlowModCommand::ModifyStrict, 100),
+            (FlowModCommand::ModifyStrict, 100)
+        ]
+    );
+    let installed: Vec<FlowEntry> = host.installed(DPID).into_iter().cloned().collect();
+    let (mut fresh, app2) = host_with_app();
+    app2.set(app.flows.lock().expect("lock").clone());
+    assert!(
+        fresh
+            .reconcile(DPID, &EmptyView, &stats(&installed))
+            .is_empty(),
+        "what slices built equals what a full reconciliation wants"
+    );
+}
+
+#[test]
+fn a_flow_moving_between_stale_slices_is_not_rewritten() {
+    let (mut host, app) = host_with_app();
+    let h1 = host_slice(mac(1), None);
+    let h2 = host_slice(mac(2), None);
+    app.set(vec![fwd(0, 2, 1).in_slice(h1.clone())]);
+    host.reconcile(DPID, &EmptyView, &[]);
+    app.set(vec![fwd(0, 2, 1).in_slice(h2.clone())]);
+    host.dispatch(&host_changed(2), &EmptyView, Instant::now());
+    host.dispatch(&host_changed(1), &EmptyView, Instant::now());
+    assert!(host.refresh(DPID, &EmptyView).is_empty());
+    // The flow now belongs to host 2: forgetting host 1 leaves it alone.
+    host.dispatch(&host_changed(1), &EmptyView, Instant::now());
+    assert!(host.refresh(DPID, &EmptyView).is_empty());
+    app.set(vec![]);
+    host.dispatch(&host_changed(2), &EmptyView, Instant::now());
+    assert_eq!(
+        commands(&host.refresh(DPID, &EmptyView)),
+        [(FlowModCommand::DeleteStrict, 100)]
+    );
+}
+
+#[test]
+fn slice_contract_breaches_are_reported_and_dropped() {
+    let (mut host, app) = host_with_app();
+    let h1 = host_slice(mac(1), None);
+    let h2 = host_slice(mac(2), None);
+    app.set(vec![fwd(0, 2, 1).in_slice(h1.clone())]);
+    host.reconcile(DPID, &EmptyView, &[]);
+    host.take_errors();
+    // The same key in a second slice while the first still holds it.
+    app.set(vec![
+        fwd(0, 2, 1).in_slice(h1.clone()),
+        fwd(0, 2, 5).in_slice(h2.clone()),
+    ]);
+    host.dispatch(&host_changed(2), &EmptyView, Instant::now());
+    assert!(host.refresh(DPID, &EmptyView).is_empty());
+    assert!(matches!(
+        host.take_errors()[..],
+        [FlowError::DuplicateKey {
+            app: "l2",
+            first: "l2",
+            ..
+        }]
+    ));
+}
+
+/// An app whose `slice_flows` answers with flows of the wrong slice.
+struct Liar;
+
+impl App for Liar {
+    fn name(&self) -> &'static str {
+        "liar"
+    }
+    fn tables(&self) -> Vec<TableId> {
+        vec![TableId(0)]
+    }
+    fn flows(&self, _dpid: DatapathId, _view: &dyn View) -> Vec<FlowSpec> {
+        Vec::new()
+    }
+    fn slice_flows(&self, _dpid: DatapathId, _slice: &Slice, _view: &dyn View) -> Vec<FlowSpec> {
+        vec![fwd(0, 1, 2)]
+    }
+    fn on_event(&mut self, _event: &Event<'_>, _view: &dyn View, ctx: &mut Ctx) {
+        ctx.invalidate_slice(DPID, host_slice(mac(1), None));
+    }
+}
+
+#[test]
+fn a_flow_of_another_slice_than_asked_is_refused() {
+    let mut host = AppHost::new(Box::new(CoreApp::new(false)), 0);
+    host.register(Box::new(Liar), 0).expect("register");
+    host.reconcile(DPID, &EmptyView, &[]);
+    host.dispatch(&Event::TopologyChanged, &EmptyView, Instant::now());
+    assert!(host.refresh(DPID, &EmptyView).is_empty());
+    assert!(matches!(
+        host.take_errors()[..],
+        [FlowError::WrongSlice {
+            app: "liar",
+            got: Slice::Base,
+            ..
+        }]
+    ));
 }

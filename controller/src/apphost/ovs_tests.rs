@@ -325,6 +325,7 @@ fn reconcile_is_idempotent(config: PlanConfig) {
         vec![Instruction::ApplyActions(vec![out(2)])],
     ));
     *flows.lock().expect("lock") = next.clone();
+    first.invalidate(DPID);
     let mods = first.refresh(DPID, &EmptyView);
     assert_eq!(mods.len(), 3);
     session.apply(plan(mods, config, &mut ids));

@@ -30,6 +30,9 @@ pub struct SwitchGraph {
     adjacency: BTreeMap<DatapathId, Vec<Edge>>,
     tree_ports: BTreeMap<DatapathId, BTreeSet<PortNo>>,
     tree_links: Vec<(LinkEnd, LinkEnd)>,
+    /// For each switch with links, the port of the first hop towards every switch it reaches
+    /// (the first hop of [`SwitchGraph::path`]), so next hops cost a lookup.
+    first_hops: BTreeMap<DatapathId, BTreeMap<DatapathId, PortNo>>,
 }
 
 impl SwitchGraph {
@@ -63,8 +66,10 @@ impl SwitchGraph {
             adjacency,
             tree_ports: BTreeMap::new(),
             tree_links: Vec::new(),
+            first_hops: BTreeMap::new(),
         };
         graph.build_flood_tree();
+        graph.build_first_hops();
         graph
     }
 
@@ -115,7 +120,30 @@ impl SwitchGraph {
 
     /// The port of `from` on a shortest path to `to` (`None`: unreachable, unknown or same).
     pub fn next_hop(&self, from: DatapathId, to: DatapathId) -> Option<PortNo> {
-        self.path(from, to)?.first().map(|hop| hop.port)
+        self.first_hops.get(&from)?.get(&to).copied()
+    }
+
+    /// Breadth-first from every switch that has links, in the same order as
+    /// [`path`](SwitchGraph::path), recording the port each reached switch's path leaves by.
+    fn build_first_hops(&mut self) {
+        for (&from, edges) in &self.adjacency {
+            if edges.is_empty() {
+                continue;
+            }
+            let mut hops: BTreeMap<DatapathId, PortNo> = BTreeMap::new();
+            let mut queue = VecDeque::from([from]);
+            let mut reached = BTreeSet::from([from]);
+            while let Some(u) = queue.pop_front() {
+                for e in self.edges(u) {
+                    if reached.insert(e.peer) {
+                        let first = if u == from { e.port } else { hops[&u] };
+                        hops.insert(e.peer, first);
+                        queue.push_back(e.peer);
+                    }
+                }
+            }
+            self.first_hops.insert(from, hops);
+        }
     }
 
     /// True if `port` of `dpid` carries a flood-tree link.

@@ -4,7 +4,7 @@
 //! bounded: when it is full, learning a new host evicts the least recently seen one, so a flood
 //! of random source MACs cannot grow memory without bound.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use navarch_app::HostInfo;
 use openflow::{DatapathId, MacAddr, PortNo};
@@ -82,6 +82,9 @@ struct Entry {
     seen: u64,
 }
 
+/// The VLANs of the hosts on each edge port of one switch, with host counts.
+type PortVlans = BTreeMap<PortNo, BTreeMap<Option<u16>, usize>>;
+
 /// The known hosts, bounded in number.
 #[derive(Clone, Debug)]
 pub struct HostTable {
@@ -90,6 +93,10 @@ pub struct HostTable {
     /// Hosts by recency, least recently seen first.
     recency: BTreeMap<u64, HostKey>,
     clock: u64,
+    /// Index: VLAN membership of edge ports, per switch.
+    membership: HashMap<DatapathId, PortVlans>,
+    /// Index: hosts per VLAN.
+    vlans: BTreeMap<Option<u16>, usize>,
 }
 
 impl HostTable {
@@ -100,7 +107,64 @@ impl HostTable {
             hosts: HashMap::new(),
             recency: BTreeMap::new(),
             clock: 0,
+            membership: HashMap::new(),
+            vlans: BTreeMap::new(),
         }
+    }
+
+    /// Counts a host in the indexes.
+    fn index(&mut self, h: &HostInfo) {
+        *self
+            .membership
+            .entry(h.dpid)
+            .or_default()
+            .entry(h.port)
+            .or_default()
+            .entry(h.vlan)
+            .or_default() += 1;
+        *self.vlans.entry(h.vlan).or_default() += 1;
+    }
+
+    /// Removes a host from the indexes.
+    fn unindex(&mut self, h: &HostInfo) {
+        fn decrement<K: Ord>(map: &mut BTreeMap<K, usize>, key: K) {
+            if let Some(n) = map.get_mut(&key) {
+                *n -= 1;
+                if *n == 0 {
+                    map.remove(&key);
+                }
+            }
+        }
+        if let Some(ports) = self.membership.get_mut(&h.dpid) {
+            if let Some(vlans) = ports.get_mut(&h.port) {
+                decrement(vlans, h.vlan);
+                if vlans.is_empty() {
+                    ports.remove(&h.port);
+                }
+            }
+            if ports.is_empty() {
+                self.membership.remove(&h.dpid);
+            }
+        }
+        decrement(&mut self.vlans, h.vlan);
+    }
+
+    /// The VLANs of the hosts on each edge port of `dpid`.
+    pub fn edge_vlans(&self, dpid: DatapathId) -> BTreeMap<PortNo, BTreeSet<Option<u16>>> {
+        self.membership
+            .get(&dpid)
+            .map(|ports| {
+                ports
+                    .iter()
+                    .map(|(port, vlans)| (*port, vlans.keys().copied().collect()))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Every VLAN with known hosts, with how many.
+    pub fn vlans(&self) -> BTreeMap<Option<u16>, usize> {
+        self.vlans.clone()
     }
 
     /// The most hosts held at once.
@@ -127,14 +191,15 @@ impl HostTable {
             let info = &mut entry.info;
             let mut changes = Vec::new();
             if (info.dpid, info.port) != (dpid, port) {
+                let old = info.clone();
                 let from = LinkEnd::new(info.dpid, info.port);
                 info.dpid = dpid;
                 info.port = port;
                 add_address(info, sender.ip);
-                changes.push(HostChange::Moved {
-                    host: info.clone(),
-                    from,
-                });
+                let host = info.clone();
+                self.unindex(&old);
+                self.index(&host);
+                changes.push(HostChange::Moved { host, from });
             } else if add_address(info, sender.ip) {
                 changes.push(HostChange::AddressAdded(info.clone()));
             }
@@ -158,6 +223,7 @@ impl HostTable {
         };
         add_address(&mut info, sender.ip);
         changes.push(HostChange::Added(info.clone()));
+        self.index(&info);
         self.hosts.insert(key, Entry { info, seen });
         self.recency.insert(seen, key);
         changes
@@ -167,6 +233,7 @@ impl HostTable {
     pub fn forget(&mut self, mac: MacAddr, vlan: Option<u16>) -> Option<HostChange> {
         let entry = self.hosts.remove(&(mac, vlan))?;
         self.recency.remove(&entry.seen);
+        self.unindex(&entry.info);
         Some(HostChange::Removed(entry.info))
     }
 
@@ -216,6 +283,7 @@ impl HostTable {
             let key = (info.mac, info.vlan);
             if let Some(old) = self.hosts.remove(&key) {
                 self.recency.remove(&old.seen);
+                self.unindex(&old.info);
             }
             while self.hosts.len() >= self.max_hosts {
                 match self.evict_oldest() {
@@ -228,6 +296,7 @@ impl HostTable {
             }
             let seen = self.tick();
             changes.push(HostChange::Added(info.clone()));
+            self.index(&info);
             self.hosts.insert(key, Entry { info, seen });
             self.recency.insert(seen, key);
         }
@@ -242,6 +311,7 @@ impl HostTable {
     fn evict_oldest(&mut self) -> Option<HostChange> {
         let (_, key) = self.recency.pop_first()?;
         let entry = self.hosts.remove(&key)?;
+        self.unindex(&entry.info);
         Some(HostChange::Removed(entry.info))
     }
 

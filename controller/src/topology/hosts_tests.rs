@@ -183,3 +183,103 @@ fn records_round_trip_through_restore() {
     small.restore(&back);
     assert_eq!(small.hosts(), vec![HostInfo::from(back[1].clone())]);
 }
+
+/// VLANs per edge port of a switch, and hosts per VLAN.
+type Indexes = (
+    BTreeMap<PortNo, BTreeSet<Option<u16>>>,
+    BTreeMap<Option<u16>, usize>,
+);
+
+/// The indexes recomputed from scratch.
+fn scanned(table: &HostTable, dpid: DatapathId) -> Indexes {
+    let mut ports: BTreeMap<PortNo, BTreeSet<Option<u16>>> = BTreeMap::new();
+    let mut vlans: BTreeMap<Option<u16>, usize> = BTreeMap::new();
+    for h in table.hosts() {
+        if h.dpid == dpid {
+            ports.entry(h.port).or_default().insert(h.vlan);
+        }
+        *vlans.entry(h.vlan).or_default() += 1;
+    }
+    (ports, vlans)
+}
+
+#[derive(Clone, Debug)]
+enum Op {
+    Learn {
+        host: u8,
+        vlan: Option<u16>,
+        dpid: u64,
+        port: u32,
+    },
+    Forget {
+        host: u8,
+        vlan: Option<u16>,
+    },
+    RemovePort {
+        dpid: u64,
+        port: u32,
+    },
+    RemoveSwitch {
+        dpid: u64,
+    },
+    Restore {
+        host: u8,
+        vlan: Option<u16>,
+        dpid: u64,
+        port: u32,
+    },
+}
+
+fn op() -> impl proptest::strategy::Strategy<Value = Op> {
+    use proptest::prelude::*;
+    let vlan = prop_oneof![Just(None), (1u16..4).prop_map(Some)];
+    prop_oneof![
+        4 => (0u8..12, vlan.clone(), 1u64..4, 1u32..4)
+            .prop_map(|(host, vlan, dpid, port)| Op::Learn { host, vlan, dpid, port }),
+        1 => (0u8..12, vlan.clone()).prop_map(|(host, vlan)| Op::Forget { host, vlan }),
+        1 => (1u64..4, 1u32..4).prop_map(|(dpid, port)| Op::RemovePort { dpid, port }),
+        1 => (1u64..4).prop_map(|dpid| Op::RemoveSwitch { dpid }),
+        1 => (0u8..12, vlan, 1u64..4, 1u32..4)
+            .prop_map(|(host, vlan, dpid, port)| Op::Restore { host, vlan, dpid, port }),
+    ]
+}
+
+proptest::proptest! {
+    /// Whatever happens to the table (learning, moves, forgetting, eviction at the bound,
+    /// restores), the membership and VLAN indexes equal a scan of the hosts.
+    #[test]
+    fn indexes_follow_every_change(ops in proptest::collection::vec(op(), 0..60)) {
+        let mut table = HostTable::new(8);
+        for op in ops {
+            match op {
+                Op::Learn { host, vlan, dpid, port } => {
+                    table.learn(DatapathId(dpid), PortNo(port), &sender(mac(host), vlan, v4(host)));
+                }
+                Op::Forget { host, vlan } => {
+                    table.forget(mac(host), vlan);
+                }
+                Op::RemovePort { dpid, port } => {
+                    table.remove_port(LinkEnd::new(DatapathId(dpid), PortNo(port)));
+                }
+                Op::RemoveSwitch { dpid } => {
+                    table.remove_switch(DatapathId(dpid));
+                }
+                Op::Restore { host, vlan, dpid, port } => {
+                    table.restore(&[HostRecord {
+                        mac: mac(host).0,
+                        vlan,
+                        dpid,
+                        port,
+                        ipv4: Vec::new(),
+                        ipv6: Vec::new(),
+                    }]);
+                }
+            }
+            for dpid in 1..4 {
+                let (ports, vlans) = scanned(&table, DatapathId(dpid));
+                proptest::prop_assert_eq!(table.edge_vlans(DatapathId(dpid)), ports);
+                proptest::prop_assert_eq!(table.vlans(), vlans);
+            }
+        }
+    }
+}

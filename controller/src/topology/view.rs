@@ -1,5 +1,7 @@
 //! The topology as apps read it.
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use navarch_app::{HostInfo, PortInfo, View};
 use openflow::{DatapathId, MacAddr, PortNo};
 
@@ -64,5 +66,13 @@ impl View for Topology {
 
     fn hosts(&self) -> Vec<HostInfo> {
         self.hosts.hosts()
+    }
+
+    fn edge_vlans(&self, dpid: DatapathId) -> BTreeMap<PortNo, BTreeSet<Option<u16>>> {
+        self.hosts.edge_vlans(dpid)
+    }
+
+    fn vlans(&self) -> BTreeMap<Option<u16>, usize> {
+        self.hosts.vlans()
     }
 }

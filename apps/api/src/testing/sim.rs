@@ -13,7 +13,7 @@ use super::matcher::PipelinePacket;
 use super::packet::{Packet, PacketError};
 use super::table::{Egress, FakeFlowTable, TableError, TableMiss, apply};
 use super::view::{Endpoint, FakeView};
-use crate::{Action, App, Ctx, Event, View};
+use crate::{Action, App, Attachment, Ctx, Event, FlowSpec, Slice, View};
 
 /// Why the simulation stopped.
 #[derive(Debug)]
@@ -26,6 +26,18 @@ pub enum SimError {
     ForeignTable(DatapathId, TableId),
     /// A packet was injected at a port that does not exist.
     NoSuchPort(Endpoint),
+    /// `slice_flows` returned a flow tagged with another slice.
+    WrongSlice(DatapathId, crate::Slice, crate::Slice),
+    /// After an event, the flows built from the app's invalidations differ from a full
+    /// recomputation: the app failed to invalidate a slice the event changed.
+    Stale {
+        /// The switch.
+        dpid: DatapathId,
+        /// Flows a full recomputation wants that the incremental state lacks.
+        missing: Vec<FlowSpec>,
+        /// Flows the incremental state has that a full recomputation does not want.
+        extra: Vec<FlowSpec>,
+    },
 }
 
 impl fmt::Display for SimError {
@@ -35,6 +47,21 @@ impl fmt::Display for SimError {
             SimError::Packet(e) => write!(f, "packet-out: {e}"),
             SimError::ForeignTable(d, t) => write!(f, "switch {d}: flow in foreign table {}", t.0),
             SimError::NoSuchPort((d, p)) => write!(f, "no port {p} on switch {d}"),
+            SimError::WrongSlice(d, asked, got) => {
+                write!(
+                    f,
+                    "switch {d}: slice_flows({asked:?}) returned a flow of {got:?}"
+                )
+            }
+            SimError::Stale {
+                dpid,
+                missing,
+                extra,
+            } => write!(
+                f,
+                "switch {dpid}: incremental flows differ from a full recomputation \
+                 (missing {missing:?}, extra {extra:?})"
+            ),
         }
     }
 }
@@ -77,9 +104,15 @@ impl Trace {
 }
 
 /// An app running on a simulated network.
+///
+/// The simulated controller keeps each switch's flows as the app host does: built once in
+/// full, then changed slice by slice as the app invalidates slices. After every event it
+/// checks that what it built equals a full recomputation ([`SimError::Stale`] otherwise).
 pub struct Simulation<A: App> {
     view: FakeView,
     switches: BTreeMap<DatapathId, FakeFlowTable>,
+    /// The app's flows per switch, as built from its invalidations.
+    flows: BTreeMap<DatapathId, Vec<FlowSpec>>,
     app: A,
     now: Instant,
 }
@@ -93,7 +126,12 @@ struct Copy {
 
 /// Events the simulated controller still has to give the app.
 enum Pending {
-    HostChanged(openflow::MacAddr, Option<u16>),
+    HostChanged {
+        mac: openflow::MacAddr,
+        vlan: Option<u16>,
+        before: Option<Attachment>,
+        after: Option<Attachment>,
+    },
     PacketIn(DatapathId, PacketIn),
     FlowRemoved(DatapathId, crate::FlowKey, FlowRemovedReason),
     TopologyChanged,
@@ -113,10 +151,12 @@ impl<A: App> Simulation<A> {
         let mut sim = Simulation {
             view,
             switches,
+            flows: BTreeMap::new(),
             app,
             now,
         };
         for dpid in sim.view.switches() {
+            sim.recompute(dpid, None)?;
             sim.install(dpid)?;
         }
         Ok(sim)
@@ -279,13 +319,24 @@ impl<A: App> Simulation<A> {
                         packet: packet.clone(),
                     });
                     // The controller's host tracker learns senders at edge ports first.
+                    let (mac, vlan) = (packet.eth_src, packet.vid());
+                    let before = self.view.host(mac, vlan).map(|h| Attachment {
+                        dpid: h.dpid,
+                        port: h.port,
+                    });
                     if !self.view.is_link_port(dpid, in_port)
-                        && !packet.eth_src.is_multicast()
-                        && self
-                            .view
-                            .learn_host(packet.eth_src, packet.vid(), dpid, in_port)
+                        && !mac.is_multicast()
+                        && self.view.learn_host(mac, vlan, dpid, in_port)
                     {
-                        events.push_back(Pending::HostChanged(packet.eth_src, packet.vid()));
+                        events.push_back(Pending::HostChanged {
+                            mac,
+                            vlan,
+                            before,
+                            after: Some(Attachment {
+                                dpid,
+                                port: in_port,
+                            }),
+                        });
                     }
                     let data = packet.to_bytes();
                     events.push_back(Pending::PacketIn(
@@ -383,10 +434,17 @@ impl<A: App> Simulation<A> {
         while let Some(pending) = events.pop_front() {
             let mut ctx = Ctx::new(self.now);
             match &pending {
-                Pending::HostChanged(mac, vlan) => {
+                Pending::HostChanged {
+                    mac,
+                    vlan,
+                    before,
+                    after,
+                } => {
                     let event = Event::HostChanged {
                         mac: *mac,
                         vlan: *vlan,
+                        before: *before,
+                        after: *after,
                     };
                     self.app.on_event(&event, &self.view, &mut ctx);
                 }
@@ -414,13 +472,37 @@ impl<A: App> Simulation<A> {
             for action in ctx.take_actions() {
                 match action {
                     Action::Invalidate(d) => {
+                        self.recompute(d, None)?;
                         stale.insert(d);
                     }
-                    Action::InvalidateAll => stale.extend(self.view.switches()),
+                    Action::InvalidateAll => {
+                        for d in self.view.switches() {
+                            self.recompute(d, None)?;
+                            stale.insert(d);
+                        }
+                    }
+                    Action::InvalidateSlice(d, slice) => {
+                        self.recompute(d, Some(&slice))?;
+                        stale.insert(d);
+                    }
+                    Action::InvalidateSliceEverywhere(slice) => {
+                        for d in self.view.switches() {
+                            self.recompute(d, Some(&slice))?;
+                            stale.insert(d);
+                        }
+                    }
                     Action::PacketOut(d, po) => outs.push_back((d, po)),
                     Action::ForgetHost { mac, vlan } => {
-                        if self.view.remove_host(mac, vlan).is_some() {
-                            events.push_back(Pending::HostChanged(mac, vlan));
+                        if let Some(h) = self.view.remove_host(mac, vlan) {
+                            events.push_back(Pending::HostChanged {
+                                mac,
+                                vlan,
+                                before: Some(Attachment {
+                                    dpid: h.dpid,
+                                    port: h.port,
+                                }),
+                                after: None,
+                            });
                         }
                     }
                 }
@@ -440,13 +522,65 @@ impl<A: App> Simulation<A> {
                 }
             }
         }
+        // Every event is handled and every host change announced: the view and the app
+        // agree again.
+        self.check_incremental()
+    }
+
+    /// Asks the app again for a switch's flows: all of them, or one slice's.
+    fn recompute(&mut self, dpid: DatapathId, slice: Option<&Slice>) -> Result<(), SimError> {
+        match slice {
+            None => {
+                let flows = self.app.flows(dpid, &self.view);
+                self.flows.insert(dpid, flows);
+            }
+            Some(slice) => {
+                let fresh = self.app.slice_flows(dpid, slice, &self.view);
+                if let Some(bad) = fresh.iter().find(|f| f.slice != *slice) {
+                    return Err(SimError::WrongSlice(dpid, slice.clone(), bad.slice.clone()));
+                }
+                let flows = self.flows.entry(dpid).or_default();
+                flows.retain(|f| f.slice != *slice);
+                flows.extend(fresh);
+            }
+        }
         Ok(())
     }
 
-    /// Asks the app for a switch's flows and reconciles the fake switch to them.
-    fn install(&mut self, dpid: DatapathId) -> Result<Vec<crate::FlowSpec>, SimError> {
+    /// Checks every switch's incrementally built flows against a full recomputation.
+    fn check_incremental(&self) -> Result<(), SimError> {
+        for dpid in self.view.switches() {
+            let built: BTreeSet<String> = self
+                .flows
+                .get(&dpid)
+                .into_iter()
+                .flatten()
+                .map(|f| format!("{f:?}"))
+                .collect();
+            let full = self.app.flows(dpid, &self.view);
+            let wanted: BTreeSet<String> = full.iter().map(|f| format!("{f:?}")).collect();
+            if built != wanted {
+                let built_flows = self.flows.get(&dpid).cloned().unwrap_or_default();
+                return Err(SimError::Stale {
+                    dpid,
+                    missing: full
+                        .into_iter()
+                        .filter(|f| !built.contains(&format!("{f:?}")))
+                        .collect(),
+                    extra: built_flows
+                        .into_iter()
+                        .filter(|f| !wanted.contains(&format!("{f:?}")))
+                        .collect(),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Reconciles the fake switch to the flows built for it.
+    fn install(&mut self, dpid: DatapathId) -> Result<Vec<FlowSpec>, SimError> {
         let tables = self.app.tables();
-        let flows = self.app.flows(dpid, &self.view);
+        let flows = self.flows.get(&dpid).cloned().unwrap_or_default();
         if let Some(bad) = flows.iter().find(|f| !tables.contains(&f.table)) {
             return Err(SimError::ForeignTable(dpid, bad.table));
         }
