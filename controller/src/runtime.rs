@@ -113,6 +113,8 @@ struct Runtime {
     bundles: bool,
     /// Store commands of the current batch of events.
     pending: Vec<Command>,
+    /// Packet-outs of the current batch of events, per switch, sent as one queue entry each.
+    outgoing: BTreeMap<DatapathId, Vec<Body>>,
 }
 
 /// The cookie generation of every app. Constant so that a restarted controller recognises
@@ -179,6 +181,7 @@ pub async fn run(
         settle,
         bundles: config.bundles,
         pending: Vec::new(),
+        outgoing: BTreeMap::new(),
     };
     let mut probe = tokio::time::interval(config.topology.probe_interval);
     probe.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -189,12 +192,14 @@ pub async fn run(
         tokio::select! {
             ev = events.recv() => match ev {
                 Some(ev) => {
-                    rt.on_switch_event(ev);
+                    // One clock reading for the batch: it is handled at once.
+                    let now = Instant::now();
+                    rt.on_switch_event(ev, now);
                     // Whatever else is already queued joins this batch: one store write and
                     // one flow push for all of it.
                     for _ in 0..EVENT_BATCH {
                         match events.try_recv() {
-                            Ok(ev) => rt.on_switch_event(ev),
+                            Ok(ev) => rt.on_switch_event(ev, now),
                             Err(_) => break,
                         }
                     }
@@ -210,6 +215,7 @@ pub async fn run(
             }
         }
         rt.commit();
+        rt.send_packet_outs();
         rt.flush();
     }
     // Keep draining events so every connection can deliver its last one and close.
@@ -244,8 +250,7 @@ impl Runtime {
             .unwrap_or(far)
     }
 
-    fn on_switch_event(&mut self, ev: SwitchEvent) {
-        let now = Instant::now();
+    fn on_switch_event(&mut self, ev: SwitchEvent, now: Instant) {
         let dpid = ev.dpid;
         match ev.kind {
             SwitchEventKind::Connected {
@@ -413,11 +418,24 @@ impl Runtime {
         }
     }
 
-    fn packet_out(&self, dpid: DatapathId, po: PacketOut) {
-        if let Some(sw) = self.switches.get(&dpid)
-            && let Err(e) = sw.handle.send(Body::PacketOut(po))
-        {
-            debug!(%dpid, error = %e, "packet-out dropped");
+    /// Queues a packet-out; [`send_packet_outs`](Self::send_packet_outs) sends the batch.
+    fn packet_out(&mut self, dpid: DatapathId, po: PacketOut) {
+        if self.switches.contains_key(&dpid) {
+            self.outgoing
+                .entry(dpid)
+                .or_default()
+                .push(Body::PacketOut(po));
+        }
+    }
+
+    /// Sends the batch's packet-outs, before its flow changes, as before them in time.
+    fn send_packet_outs(&mut self) {
+        for (dpid, bodies) in std::mem::take(&mut self.outgoing) {
+            if let Some(sw) = self.switches.get(&dpid)
+                && let Err(e) = sw.handle.send_all(bodies)
+            {
+                debug!(%dpid, error = %e, "packet-outs dropped");
+            }
         }
     }
 
@@ -557,7 +575,13 @@ impl Runtime {
                 ..PlanConfig::default()
             };
             let bodies = plan(mods, config, &mut sw.bundle_ids);
-            send_all(&sw.handle, bodies);
+            if let Err(e) = sw.handle.send_all(bodies) {
+                // What the host counts as installed is no longer what the switch has: find
+                // out again, the hitless way.
+                warn!(%dpid, error = %e, "could not queue flow changes; reconciling again");
+                sw.reconciled = false;
+                sw.settle_at = Instant::now();
+            }
         }
     }
 }
@@ -577,17 +601,6 @@ async fn push_plan(handle: &SwitchHandle, bodies: Vec<Body>, bundles: bool) -> R
         .send_confirmed(bodies)
         .await
         .map_err(|e| e.to_string())
-}
-
-/// Sends messages in order on a switch's queue; a full queue is logged (the next
-/// reconciliation repairs what was lost).
-fn send_all(handle: &SwitchHandle, bodies: Vec<Body>) {
-    for body in bodies {
-        if let Err(e) = handle.send(body) {
-            warn!(dpid = %handle.dpid(), error = %e, "could not queue a flow change");
-            break;
-        }
-    }
 }
 
 /// How apps hear of a host change.

@@ -176,6 +176,14 @@ pub trait View {
     fn next_hop(&self, from: DatapathId, to: DatapathId) -> Option<PortNo>;
     /// The host with this MAC on this VLAN, if known.
     fn host(&self, mac: MacAddr, vlan: Option<u16>) -> Option<HostInfo>;
+    /// Where the host with this MAC on this VLAN is attached, if known: [`host`](View::host)
+    /// without its addresses, for the per-packet path. The default asks `host`.
+    fn attachment(&self, mac: MacAddr, vlan: Option<u16>) -> Option<Attachment> {
+        self.host(mac, vlan).map(|h| Attachment {
+            dpid: h.dpid,
+            port: h.port,
+        })
+    }
     /// Every known host.
     fn hosts(&self) -> Vec<HostInfo>;
     /// The VLANs of the hosts attached to each edge port of `dpid` (`None`: untagged); ports

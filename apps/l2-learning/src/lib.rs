@@ -101,9 +101,9 @@ impl L2Learning {
             return;
         }
         let known = (!eth.dst.is_multicast())
-            .then(|| view.host(eth.dst, eth.vlan))
+            .then(|| view.attachment(eth.dst, eth.vlan))
             .flatten();
-        let ports = match known.and_then(|h| port_towards(view, dpid, &h)) {
+        let ports = match known.and_then(|at| port_towards(view, dpid, at)) {
             Some(port) if port != in_port => vec![port],
             Some(_) => Vec::new(),
             None => {

@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use navarch_app::{FlowSpec, HostInfo, Slice, View};
+use navarch_app::{Attachment, FlowSpec, Slice, View};
 use openflow::instruction::Instruction;
 use openflow::msg::FlowModFlags;
 use openflow::{Action, DatapathId, MacAddr, Match, OxmField, PortNo};
@@ -71,12 +71,13 @@ pub fn flood_targets(
         .collect()
 }
 
-/// The port of `dpid` towards a host: its edge port or the next hop to its switch.
-pub fn port_towards(view: &dyn View, dpid: DatapathId, host: &HostInfo) -> Option<PortNo> {
-    if host.dpid == dpid {
-        Some(host.port)
+/// The port of `dpid` towards a host attached at `at`: its edge port or the next hop to its
+/// switch.
+pub fn port_towards(view: &dyn View, dpid: DatapathId, at: Attachment) -> Option<PortNo> {
+    if at.dpid == dpid {
+        Some(at.port)
     } else {
-        view.next_hop(dpid, host.dpid)
+        view.next_hop(dpid, at.dpid)
     }
 }
 
@@ -92,7 +93,11 @@ pub fn flows(config: &L2Config, dpid: DatapathId, view: &dyn View) -> Vec<FlowSp
                 .entry(h.dpid)
                 .or_insert_with(|| view.next_hop(dpid, h.dpid))
         };
-        host_flows(config, dpid, &h, port, &mut out);
+        let at = Attachment {
+            dpid: h.dpid,
+            port: h.port,
+        };
+        host_flows(config, dpid, h.mac, h.vlan, at, port, &mut out);
     }
     out
 }
@@ -108,9 +113,9 @@ pub fn slice_flows(
         Slice::Base => base_flows(config, dpid, view),
         Slice::Host { mac, vlan } => {
             let mut out = Vec::new();
-            if let Some(h) = view.host(*mac, *vlan) {
-                let port = port_towards(view, dpid, &h);
-                host_flows(config, dpid, &h, port, &mut out);
+            if let Some(at) = view.attachment(*mac, *vlan) {
+                let port = port_towards(view, dpid, at);
+                host_flows(config, dpid, *mac, *vlan, at, port, &mut out);
             }
             out
         }
@@ -123,26 +128,29 @@ pub fn host_slice(mac: MacAddr, vlan: Option<u16>) -> Slice {
     Slice::Host { mac, vlan }
 }
 
-/// The flows that exist on `dpid` because of host `h`, which `dpid` reaches by `port`: its
-/// source flow on its own switch, and its destination flow wherever it is reachable.
+/// The flows that exist on `dpid` because of the host `mac` on `vlan` attached at `at`,
+/// which `dpid` reaches by `port`: its source flow on its own switch, and its destination flow
+/// wherever it is reachable.
 fn host_flows(
     config: &L2Config,
     dpid: DatapathId,
-    h: &HostInfo,
+    mac: MacAddr,
+    vlan: Option<u16>,
+    at: Attachment,
     port: Option<PortNo>,
     out: &mut Vec<FlowSpec>,
 ) {
-    if h.mac.is_multicast() {
+    if mac.is_multicast() {
         return;
     }
     let p = &config.priorities;
-    let slice = host_slice(h.mac, h.vlan);
-    if h.dpid == dpid {
+    let slice = host_slice(mac, vlan);
+    if at.dpid == dpid {
         // The source flow carries the idle timeout that forgets a silent host.
         let m = Match::new()
-            .with(OxmField::InPort(h.port))
-            .with(OxmField::EthSrc(h.mac, None))
-            .with(vlan_vid(h.vlan));
+            .with(OxmField::InPort(at.port))
+            .with(OxmField::EthSrc(mac, None))
+            .with(vlan_vid(vlan));
         let mut flow = FlowSpec::new(
             config.source_table,
             p.known_source,
@@ -155,8 +163,8 @@ fn host_flows(
     }
     if let Some(port) = port {
         let m = Match::new()
-            .with(OxmField::EthDst(h.mac, None))
-            .with(vlan_vid(h.vlan));
+            .with(OxmField::EthDst(mac, None))
+            .with(vlan_vid(vlan));
         out.push(
             FlowSpec::new(config.destination_table, p.destination, m, output(&[port]))
                 .in_slice(slice),

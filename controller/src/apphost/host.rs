@@ -260,25 +260,23 @@ impl AppHost {
     /// except invalidations, which the host records ([`take_stale`](AppHost::take_stale)).
     /// `SwitchDown` also forgets what the host knew of that switch's flows.
     pub fn dispatch(&mut self, event: &Event<'_>, view: &dyn View, now: Instant) -> Vec<Action> {
-        let mut asked = Vec::with_capacity(self.apps.len());
-        for r in &mut self.apps {
+        let mut rest = Vec::new();
+        for index in 0..self.apps.len() {
             let mut ctx = Ctx::new(now);
-            r.app.on_event(event, view, &mut ctx);
-            asked.push(ctx.take_actions());
+            self.apps[index].app.on_event(event, view, &mut ctx);
+            let actions = ctx.take_actions();
+            if !actions.is_empty() {
+                self.absorb(index, actions, &mut rest);
+            }
         }
         if let Event::SwitchDown(dpid) = event {
             self.switch_down(*dpid);
         }
-        let mut rest = Vec::new();
-        for (index, actions) in asked.into_iter().enumerate() {
-            rest.extend(self.absorb(index, actions));
-        }
         rest
     }
 
-    /// Records app `index`'s invalidations among `actions` and returns the others.
-    fn absorb(&mut self, index: usize, actions: Vec<Action>) -> Vec<Action> {
-        let mut rest = Vec::new();
+    /// Records app `index`'s invalidations among `actions` and adds the others to `rest`.
+    fn absorb(&mut self, index: usize, actions: Vec<Action>, rest: &mut Vec<Action>) {
         for action in actions {
             match action {
                 Action::Invalidate(dpid) => self.mark(dpid, index, None),
@@ -290,7 +288,6 @@ impl AppHost {
                 other => rest.push(other),
             }
         }
-        rest
     }
 
     /// Marks one app's flows on a reconciled switch stale: all of them, or one slice.
@@ -615,8 +612,9 @@ impl AppHost {
         };
         let mut ctx = Ctx::new(now);
         r.app.on_event(&event, view, &mut ctx);
-        let actions = ctx.take_actions();
-        self.absorb(index, actions)
+        let mut rest = Vec::new();
+        self.absorb(index, ctx.take_actions(), &mut rest);
+        rest
     }
 
     /// Handles the switch's error for a FLOW_MOD the host produced: the flow is marked failed

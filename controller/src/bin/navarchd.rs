@@ -51,18 +51,22 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    // The controller runs as a task on the workers, not on this thread: its exchanges with
+    // the per-switch tasks then stay on one worker's queue instead of waking another thread.
     let result = tokio.block_on(async {
         let shutdown = logging::shutdown_signal().map_err(|e| anyhow::anyhow!("signals: {e}"))?;
-        runtime::run(
+        let controller = tokio::spawn(runtime::run(
             runtime_config,
             |_| tracing::info!("navarchd ready"),
             async {
                 let signal = shutdown.await;
                 tracing::info!(?signal, "signal received");
             },
-        )
-        .await
-        .map_err(anyhow::Error::from)
+        ));
+        match controller.await {
+            Ok(result) => result.map_err(anyhow::Error::from),
+            Err(e) => Err(anyhow::anyhow!("the controller task failed: {e}")),
+        }
     });
     match result {
         Ok(()) => ExitCode::SUCCESS,

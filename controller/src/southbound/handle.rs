@@ -80,6 +80,8 @@ pub enum ConfirmError {
 pub(super) enum Command {
     /// Send without tracking.
     Send(Body),
+    /// Send several, in order, without tracking.
+    SendAll(Vec<Body>),
     /// Send and wait for the reply.
     Request {
         body: Body,
@@ -136,6 +138,17 @@ impl SwitchHandle {
     pub fn send(&self, body: Body) -> Result<(), RequestError> {
         self.commands
             .try_send(Command::Send(body))
+            .map_err(|e| match e {
+                mpsc::error::TrySendError::Full(_) => RequestError::QueueFull(self.dpid()),
+                mpsc::error::TrySendError::Closed(_) => RequestError::Disconnected(self.dpid()),
+            })
+    }
+
+    /// Queues messages to send in order, untracked, as one entry of the switch's queue (so a
+    /// batch costs one queue operation); fails like [`send`](Self::send), for all of them.
+    pub fn send_all(&self, bodies: Vec<Body>) -> Result<(), RequestError> {
+        self.commands
+            .try_send(Command::SendAll(bodies))
             .map_err(|e| match e {
                 mpsc::error::TrySendError::Full(_) => RequestError::QueueFull(self.dpid()),
                 mpsc::error::TrySendError::Closed(_) => RequestError::Disconnected(self.dpid()),

@@ -27,6 +27,9 @@ use super::stream::SwitchStream;
 const READ_CHUNK: usize = 16 * 1024;
 /// Time given to queued bytes (a final `OFPT_ERROR`) to leave when a connection ends.
 const FINAL_FLUSH: Duration = Duration::from_secs(1);
+/// Most queued commands handled in one go before the session writes and looks at its other
+/// work again.
+const COMMAND_BURST: usize = 256;
 /// Longest wait for a replaced connection to announce its end before the new one is
 /// announced anyway.
 const HANDOVER_WAIT: Duration = Duration::from_secs(5);
@@ -168,7 +171,12 @@ impl Session {
                     }
                 }
                 cmd = self.cmd_rx.recv(), if can_command => match cmd {
-                    Some(cmd) => self.on_command(cmd, Instant::now()),
+                    Some(cmd) => {
+                        let now = Instant::now();
+                        self.on_command(cmd, now);
+                        // Take what else is queued now, so it leaves in one write.
+                        self.drain_commands(now);
+                    }
                     None => self.commands_open = false,
                 },
                 permit = events.reserve(), if !self.outbox.is_empty() => match permit {
@@ -193,6 +201,21 @@ impl Session {
                 () = tokio::time::sleep_until(wake), if deadline.is_some() => {
                     self.on_timer(Instant::now());
                 }
+            }
+        }
+    }
+
+    /// Handles commands already queued, up to [`COMMAND_BURST`] and while the transmit
+    /// backlog stays under its high-water mark.
+    fn drain_commands(&mut self, now: Instant) {
+        for _ in 0..COMMAND_BURST {
+            let queued = self.out.len() + self.ch.pending_transmit_bytes();
+            if queued > self.shared.config.transmit_high_water || self.end.is_some() {
+                return;
+            }
+            match self.cmd_rx.try_recv() {
+                Ok(cmd) => self.on_command(cmd, now),
+                Err(_) => return,
             }
         }
     }
@@ -271,6 +294,13 @@ impl Session {
             Command::Send(body) => {
                 if let Err(e) = self.ch.send(body) {
                     tracing::warn!("dropping a message for the switch: {e}");
+                }
+            }
+            Command::SendAll(bodies) => {
+                for body in bodies {
+                    if let Err(e) = self.ch.send(body) {
+                        tracing::warn!("dropping a message for the switch: {e}");
+                    }
                 }
             }
             Command::Request { body, reply } => self.ops.request(&mut self.ch, body, reply, now),

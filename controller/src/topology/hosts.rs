@@ -6,7 +6,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use navarch_app::HostInfo;
+use navarch_app::{Attachment, HostInfo};
 use openflow::{DatapathId, MacAddr, PortNo};
 
 pub use crate::store::HostRecord;
@@ -78,8 +78,14 @@ impl From<HostRecord> for HostInfo {
 #[derive(Clone, Debug)]
 struct Entry {
     info: HostInfo,
-    /// Position in the recency order; larger is more recent.
+    /// When it was last seen, on the table's clock; larger is more recent.
     seen: u64,
+    /// Its place in the recency order: when it was last *ordered*, at most `seen`. Seeing a
+    /// host only updates `seen`; eviction moves entries whose place is stale (see
+    /// [`HostTable::evict_oldest`]), so a packet from a known host costs no reordering.
+    queued: u64,
+    /// The IP address it last used, so a known host's packets skip the address list.
+    last_ip: Option<SenderIp>,
 }
 
 /// The VLANs of the hosts on each edge port of one switch, with host counts.
@@ -89,8 +95,9 @@ type PortVlans = BTreeMap<PortNo, BTreeMap<Option<u16>, usize>>;
 #[derive(Clone, Debug)]
 pub struct HostTable {
     max_hosts: usize,
-    hosts: HashMap<HostKey, Entry>,
-    /// Hosts by recency, least recently seen first.
+    /// Keyed by what packets claim: a fast hash with a random seed per table.
+    hosts: HashMap<HostKey, Entry, foldhash::fast::RandomState>,
+    /// Hosts by the `queued` stamp of their entries, oldest first.
     recency: BTreeMap<u64, HostKey>,
     clock: u64,
     /// Index: VLAN membership of edge ports, per switch.
@@ -104,7 +111,7 @@ impl HostTable {
     pub fn new(max_hosts: usize) -> HostTable {
         HostTable {
             max_hosts,
-            hosts: HashMap::new(),
+            hosts: HashMap::default(),
             recency: BTreeMap::new(),
             clock: 0,
             membership: HashMap::new(),
@@ -185,10 +192,17 @@ impl HostTable {
         let key = (sender.src, sender.vlan);
         let seen = self.tick();
         if let Some(entry) = self.hosts.get_mut(&key) {
-            self.recency.remove(&entry.seen);
-            self.recency.insert(seen, key);
             entry.seen = seen;
             let info = &mut entry.info;
+            if (info.dpid, info.port) == (dpid, port)
+                && (sender.ip.is_none() || sender.ip == entry.last_ip)
+            {
+                // The common case: a known host, where it was, as it was.
+                return Vec::new();
+            }
+            if sender.ip.is_some() {
+                entry.last_ip = sender.ip;
+            }
             let mut changes = Vec::new();
             if (info.dpid, info.port) != (dpid, port) {
                 let old = info.clone();
@@ -224,7 +238,15 @@ impl HostTable {
         add_address(&mut info, sender.ip);
         changes.push(HostChange::Added(info.clone()));
         self.index(&info);
-        self.hosts.insert(key, Entry { info, seen });
+        self.hosts.insert(
+            key,
+            Entry {
+                info,
+                seen,
+                queued: seen,
+                last_ip: sender.ip,
+            },
+        );
         self.recency.insert(seen, key);
         changes
     }
@@ -232,7 +254,7 @@ impl HostTable {
     /// Forgets a host.
     pub fn forget(&mut self, mac: MacAddr, vlan: Option<u16>) -> Option<HostChange> {
         let entry = self.hosts.remove(&(mac, vlan))?;
-        self.recency.remove(&entry.seen);
+        self.recency.remove(&entry.queued);
         self.unindex(&entry.info);
         Some(HostChange::Removed(entry.info))
     }
@@ -245,6 +267,14 @@ impl HostTable {
     /// Forgets every host attached to `dpid`.
     pub fn remove_switch(&mut self, dpid: DatapathId) -> Vec<HostChange> {
         self.remove_where(|h| h.dpid == dpid)
+    }
+
+    /// Where the host with this MAC on this VLAN is attached.
+    pub fn attachment(&self, mac: MacAddr, vlan: Option<u16>) -> Option<Attachment> {
+        self.hosts.get(&(mac, vlan)).map(|e| Attachment {
+            dpid: e.info.dpid,
+            port: e.info.port,
+        })
     }
 
     /// The host with this MAC on this VLAN.
@@ -282,7 +312,7 @@ impl HostTable {
             let info = HostInfo::from(record.clone());
             let key = (info.mac, info.vlan);
             if let Some(old) = self.hosts.remove(&key) {
-                self.recency.remove(&old.seen);
+                self.recency.remove(&old.queued);
                 self.unindex(&old.info);
             }
             while self.hosts.len() >= self.max_hosts {
@@ -297,7 +327,15 @@ impl HostTable {
             let seen = self.tick();
             changes.push(HostChange::Added(info.clone()));
             self.index(&info);
-            self.hosts.insert(key, Entry { info, seen });
+            self.hosts.insert(
+                key,
+                Entry {
+                    info,
+                    seen,
+                    queued: seen,
+                    last_ip: None,
+                },
+            );
             self.recency.insert(seen, key);
         }
         changes
@@ -309,10 +347,21 @@ impl HostTable {
     }
 
     fn evict_oldest(&mut self) -> Option<HostChange> {
-        let (_, key) = self.recency.pop_first()?;
-        let entry = self.hosts.remove(&key)?;
-        self.unindex(&entry.info);
-        Some(HostChange::Removed(entry.info))
+        // The first entry whose place is current is the least recently seen: every other
+        // entry's place is at most its `seen`, and places are unique ticks. Entries seen
+        // since they were placed move to where their last sighting puts them.
+        loop {
+            let (_, key) = self.recency.pop_first()?;
+            let entry = self.hosts.get_mut(&key)?;
+            if entry.queued != entry.seen {
+                entry.queued = entry.seen;
+                self.recency.insert(entry.seen, key);
+                continue;
+            }
+            let entry = self.hosts.remove(&key)?;
+            self.unindex(&entry.info);
+            return Some(HostChange::Removed(entry.info));
+        }
     }
 
     fn remove_where(&mut self, hit: impl Fn(&HostInfo) -> bool) -> Vec<HostChange> {

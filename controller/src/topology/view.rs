@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use navarch_app::{HostInfo, PortInfo, View};
+use navarch_app::{Attachment, HostInfo, PortInfo, View};
 use openflow::{DatapathId, MacAddr, PortNo};
 
 use super::{LinkEnd, Topology};
@@ -62,6 +62,10 @@ impl View for Topology {
 
     fn host(&self, mac: MacAddr, vlan: Option<u16>) -> Option<HostInfo> {
         self.hosts.get(mac, vlan).cloned()
+    }
+
+    fn attachment(&self, mac: MacAddr, vlan: Option<u16>) -> Option<Attachment> {
+        self.hosts.attachment(mac, vlan)
     }
 
     fn hosts(&self) -> Vec<HostInfo> {
