@@ -115,11 +115,69 @@ struct Runtime {
     pending: Vec<Command>,
     /// Packet-outs of the current batch of events, per switch, sent as one queue entry each.
     outgoing: BTreeMap<DatapathId, Vec<Body>>,
+    /// Packets that entered ports still probing, held until the port settles.
+    held: Held,
+    /// Until when ports may still be probing: fast probes go out until then.
+    fast_probe_until: Option<Instant>,
+    /// How long a port probes.
+    holddown: Duration,
+}
+
+/// Packets that entered probing ports: the switch did not forward them. When the port
+/// settles as an edge port they are handed to the topology and apps as if they had just
+/// arrived; when it turns out to be a link they are dropped. Bounded per port and in all.
+#[derive(Default)]
+struct Held {
+    ports: BTreeMap<(DatapathId, PortNo), std::collections::VecDeque<openflow::msg::PacketIn>>,
+    count: usize,
+    dropped: u64,
+}
+
+/// Most packets held per probing port (the oldest go first).
+const HELD_PER_PORT: usize = 64;
+/// Most packets held in all.
+const HELD_TOTAL: usize = 8192;
+
+impl Held {
+    fn hold(&mut self, dpid: DatapathId, port: PortNo, pin: openflow::msg::PacketIn) {
+        if self.count >= HELD_TOTAL {
+            self.dropped += 1;
+            return;
+        }
+        let queue = self.ports.entry((dpid, port)).or_default();
+        if queue.len() >= HELD_PER_PORT {
+            queue.pop_front();
+            self.count -= 1;
+            self.dropped += 1;
+        }
+        queue.push_back(pin);
+        self.count += 1;
+    }
+
+    fn take(&mut self, dpid: DatapathId, port: PortNo) -> Vec<openflow::msg::PacketIn> {
+        let queue = self.ports.remove(&(dpid, port)).unwrap_or_default();
+        self.count -= queue.len();
+        queue.into()
+    }
+
+    fn forget_switch(&mut self, dpid: DatapathId) {
+        let ports: Vec<_> = self
+            .ports
+            .range((dpid, PortNo(0))..=(dpid, PortNo(u32::MAX)))
+            .map(|(k, _)| *k)
+            .collect();
+        for (d, p) in ports {
+            self.take(d, p);
+        }
+    }
 }
 
 /// The cookie generation of every app. Constant so that a restarted controller recognises
 /// its own flows (it is part of the cookie).
 const GENERATION: u32 = 1;
+
+/// How often ports that are probing (and links seen one way) are probed.
+const FAST_PROBE_INTERVAL: Duration = Duration::from_millis(100);
 
 /// Most switch events handled between two store writes and flow pushes.
 const EVENT_BATCH: usize = 1024;
@@ -182,7 +240,12 @@ pub async fn run(
         bundles: config.bundles,
         pending: Vec::new(),
         outgoing: BTreeMap::new(),
+        held: Held::default(),
+        fast_probe_until: None,
+        holddown: config.topology.edge_holddown,
     };
+    let mut fast_probe = tokio::time::interval(FAST_PROBE_INTERVAL);
+    fast_probe.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut probe = tokio::time::interval(config.topology.probe_interval);
     probe.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     tokio::pin!(shutdown);
@@ -208,6 +271,7 @@ pub async fn run(
             },
             Some(msg) = internal_rx.recv() => rt.on_internal(msg),
             _ = probe.tick() => rt.send_probes(),
+            _ = fast_probe.tick(), if rt.fast_probe_until.is_some() => rt.send_fast_probes(),
             _ = tokio::time::sleep_until(wake.into()) => rt.on_timer(),
             _ = &mut shutdown => {
                 info!("shutting down");
@@ -278,6 +342,7 @@ impl Runtime {
                 for (d, port, frame) in self.topo.lldp_frames_for(dpid, now) {
                     self.packet_out(d, probe_out(port, frame));
                 }
+                self.fast_probe_for_a_while(now);
                 self.apply_changes(changes, now);
                 self.dispatch(&Event::SwitchUp(dpid), now);
                 // A switch with none of our flows is set up at once; one that has some (we
@@ -287,6 +352,7 @@ impl Runtime {
             SwitchEventKind::Disconnected { reason } => {
                 info!(%dpid, %reason, "switch disconnected");
                 self.switches.remove(&dpid);
+                self.held.forget_switch(dpid);
                 let changes = self.topo.switch_down(dpid);
                 self.apply_changes(changes, now);
                 self.dispatch(&Event::SwitchDown(dpid), now);
@@ -304,24 +370,32 @@ impl Runtime {
                 };
                 if lldp::is_lldp(&pin.data) {
                     match self.topo.handle_lldp(dpid, in_port, &pin.data, now) {
-                        Ok(changes) => self.apply_changes(changes, now),
+                        Ok(changes) => {
+                            self.probe_back(&changes, now);
+                            self.apply_changes(changes, now);
+                        }
                         Err(e) => debug!(%dpid, %in_port, error = %e, "LLDP probe rejected"),
                     }
                     return;
                 }
-                let changes = self.topo.learn_host(dpid, in_port, &pin.data);
-                self.apply_changes(changes, now);
-                self.dispatch(
-                    &Event::PacketIn {
-                        dpid,
-                        packet_in: &pin,
-                    },
-                    now,
-                );
+                if self.topo.is_probing(dpid, in_port) {
+                    // The switch did not forward it (see the L2 pipeline): keep it until the
+                    // port shows whether a host or a switch sits behind it.
+                    self.held.hold(dpid, in_port, pin);
+                    return;
+                }
+                self.packet_in(dpid, in_port, &pin, false, now);
             }
             Body::PortStatus(ps) => {
                 let port = ps.desc.port_no;
                 let changes = self.topo.port_status(dpid, ps.reason, ps.desc, now);
+                if self.topo.is_probing(dpid, port)
+                    && let Some(frame) = self.topo.probe(dpid, port, now)
+                {
+                    // A port that came up is probed at once, well inside its hold-down.
+                    self.packet_out(dpid, probe_out(port, frame));
+                    self.fast_probe_for_a_while(now);
+                }
                 if (ps.reason != PortReason::Modify || !changes.is_empty())
                     && let Some(cmd) = self.topo.switch_command(dpid)
                 {
@@ -350,7 +424,8 @@ impl Runtime {
             }
             match change {
                 Change::Port { dpid, port } => {
-                    self.dispatch(&Event::PortChanged { dpid, port }, now)
+                    self.dispatch(&Event::PortChanged { dpid, port }, now);
+                    self.release_held(dpid, port, now);
                 }
                 Change::Link(link) => {
                     match link {
@@ -367,6 +442,91 @@ impl Runtime {
         }
         if topology_changed {
             self.dispatch(&Event::TopologyChanged, now);
+        }
+    }
+
+    /// A packet from a host (or held while its port probed): the topology learns its sender,
+    /// then apps hear of it.
+    fn packet_in(
+        &mut self,
+        dpid: DatapathId,
+        in_port: PortNo,
+        pin: &openflow::msg::PacketIn,
+        held: bool,
+        now: Instant,
+    ) {
+        let changes = self.topo.learn_host(dpid, in_port, &pin.data);
+        self.apply_changes(changes, now);
+        self.dispatch(
+            &Event::PacketIn {
+                dpid,
+                packet_in: pin,
+                held,
+            },
+            now,
+        );
+    }
+
+    /// Hands over the packets held at a port that stopped probing, if it settled as an edge
+    /// port; drops them if it is a link or went away.
+    fn release_held(&mut self, dpid: DatapathId, port: PortNo, now: Instant) {
+        if self.topo.is_probing(dpid, port) {
+            return;
+        }
+        let held = self.held.take(dpid, port);
+        if held.is_empty() || !self.topo.is_edge_port(dpid, port) {
+            return;
+        }
+        debug!(%dpid, %port, packets = held.len(), "port settled: handing over held packets");
+        for pin in held {
+            self.packet_in(dpid, port, &pin, true, now);
+        }
+    }
+
+    /// Answers each link seen in one direction only with a probe the other way, so it is up
+    /// both ways (and joins paths and the flood tree) within a round trip.
+    fn probe_back(&mut self, changes: &[Change], now: Instant) {
+        for change in changes {
+            if let Change::Link(crate::topology::LinkChange::Added(link)) = change {
+                let back = crate::topology::Link {
+                    src: link.dst,
+                    dst: link.src,
+                };
+                if !self.topo.has_link(back)
+                    && let Some(frame) = self.topo.probe(link.dst.dpid, link.dst.port, now)
+                {
+                    self.packet_out(link.dst.dpid, probe_out(link.dst.port, frame));
+                }
+            }
+        }
+    }
+
+    /// Once a switch takes our flows (so LLDP that reaches it comes to us): probes out of
+    /// its ports, and into it from the far end of each link it showed only outwards. Probes
+    /// that crossed before either switch had our flows were lost; these find the links within
+    /// a round trip.
+    fn probe_towards(&mut self, dpid: DatapathId) {
+        let now = Instant::now();
+        for (d, port, frame) in self.topo.lldp_frames_for(dpid, now) {
+            self.packet_out(d, probe_out(port, frame));
+        }
+        let unanswered: Vec<crate::topology::LinkEnd> = self
+            .topo
+            .links()
+            .links()
+            .filter(|l| l.src.dpid == dpid)
+            .filter(|l| {
+                !self.topo.has_link(crate::topology::Link {
+                    src: l.dst,
+                    dst: l.src,
+                })
+            })
+            .map(|l| l.dst)
+            .collect();
+        for end in unanswered {
+            if let Some(frame) = self.topo.probe(end.dpid, end.port, now) {
+                self.packet_out(end.dpid, probe_out(end.port, frame));
+            }
         }
     }
 
@@ -437,6 +597,24 @@ impl Runtime {
                 debug!(%dpid, error = %e, "packet-outs dropped");
             }
         }
+    }
+
+    /// Probes probing ports and one-way links until the last port that came up has settled.
+    fn send_fast_probes(&mut self) {
+        let now = Instant::now();
+        if self.fast_probe_until.is_some_and(|until| now > until) {
+            self.fast_probe_until = None;
+            return;
+        }
+        for (dpid, port, frame) in self.topo.fast_probe_frames(now) {
+            self.packet_out(dpid, probe_out(port, frame));
+        }
+    }
+
+    /// Keeps fast probes going while ports that came up now probe.
+    fn fast_probe_for_a_while(&mut self, now: Instant) {
+        let until = now + self.holddown;
+        self.fast_probe_until = Some(self.fast_probe_until.map_or(until, |u| u.max(until)));
     }
 
     fn send_probes(&mut self) {
@@ -517,6 +695,7 @@ impl Runtime {
                 info!(%dpid, present = flows.len(), changes = mods.len(), "reconciling");
                 if mods.is_empty() {
                     sw.reconciled = true;
+                    self.probe_towards(dpid);
                     return;
                 }
                 let handle = sw.handle.clone();
@@ -552,6 +731,7 @@ impl Runtime {
                 // Whatever changed while the plan was in flight goes out now, in order.
                 sw.reconciled = true;
                 self.host.invalidate(dpid);
+                self.probe_towards(dpid);
             }
         }
     }

@@ -5,6 +5,10 @@
 #   ops/bench/run.sh            # all targets, 10 s measured per throughput/latency run
 #   DURATION=3s WARMUP=1s ops/bench/run.sh null-responder os-ken   # chosen targets
 #
+# The warm-up (5 s by default, the same for every target) lets each controller learn the
+# emulated hosts, so the measurement is the steady state cbench measures (navarchd, for one,
+# holds what enters a new switch's ports for 0.5 s while it probes them for links).
+#
 # For each target: start it on its own loopback port, then
 #   throughput  16 switches x 1000 MACs, each keeping WINDOW PACKET_INs outstanding
 #   latency     1 switch, one PACKET_IN at a time (p50/p90/p99/p99.9 round trip)
@@ -24,7 +28,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 results="$here/results"
 DURATION=${DURATION:-10s}
-WARMUP=${WARMUP:-2s}
+WARMUP=${WARMUP:-5s}
 WINDOW=${WINDOW:-64}
 IDLE_SWITCHES=${IDLE_SWITCHES:-1000}
 TARGET_CPU=${TARGET_CPU:-0}

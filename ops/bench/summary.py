@@ -58,6 +58,21 @@ def main():
             a, b = nav[i], other[i]
             return "-" if a is None or not b else f"{a / b:.2f}x"
         print(f"  vs {t:<18} throughput {ratio(0):>8}   p50 {ratio(2):>8}   KiB/switch {ratio(4):>8}")
+    targets(nav, rows.get("null-responder"))
+
+
+def targets(nav, null):
+    """navarchd against the targets of its issue."""
+    rps, _, p50, _, kib, _ = nav
+    checks = [("throughput >= 1,000,000 responses/s", rps, lambda v: v >= 1_000_000),
+              ("memory < 20 KiB per idle switch", kib, lambda v: v < 20)]
+    if null and null[2] and p50 is not None:
+        checks.append((f"latency p50 within 15% of the null responder's ({null[2]:.1f} us)",
+                       p50, lambda v: v <= null[2] * 1.15))
+    print("\nnavarchd targets")
+    for name, value, ok in checks:
+        verdict = "not measured" if value is None else ("met" if ok(value) else "NOT MET")
+        print(f"  {name:<58} {verdict}")
 
 
 if __name__ == "__main__":

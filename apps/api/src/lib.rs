@@ -132,6 +132,11 @@ pub struct PortInfo {
     pub hw_addr: MacAddr,
     /// True when the link is up and the port is not administratively down.
     pub up: bool,
+    /// True while the controller finds out whether a switch sits behind the port (it came
+    /// up recently and link probes have not had time to answer). Frames entering it are not
+    /// forwarded by the switch: they reach the controller, which holds them until the port
+    /// settles and then hands them to apps as [`Event::PacketIn`] with `held` set.
+    pub probing: bool,
 }
 
 /// A host the controller has learned: where a MAC address (on a VLAN) is attached.
@@ -241,6 +246,10 @@ pub enum Event<'a> {
         dpid: DatapathId,
         /// The message.
         packet_in: &'a PacketIn,
+        /// The packet entered a port that was probing: the switch did not forward it, and
+        /// the controller held it until the port settled as an edge port. Apps that forward
+        /// must forward it themselves.
+        held: bool,
     },
     /// A flow of this app left a switch.
     FlowRemoved {

@@ -12,6 +12,7 @@
 //! table 0 (source)         known host:  in_port=edge, eth_src, vlan_vid  → goto 1
 //!                                       (idle timeout, send_flow_rem: silence forgets it)
 //!                          link port:   in_port=link                      → goto 1
+//!                          probing port: in_port=probing                 → controller only
 //!                          otherwise:                                    → controller, goto 1
 //! table 1 (destination)    known host:  eth_dst, vlan_vid → edge port or next hop to its switch
 //!                          flood:       in_port, vlan_vid → flood-tree ports for that VLAN
@@ -26,6 +27,12 @@
 //! sender is learned its source flow matches and the controller sees nothing more from it.
 //! Only packets that missed the pipeline (an unknown input port, a switch whose flows are not
 //! yet installed) are forwarded by the app with a packet-out, along the same paths.
+//!
+//! A port that just came up is *probing* until link discovery has had time to show whether a
+//! switch sits behind it. Frames entering it go to the controller only (never forwarded by
+//! the switch, so an undiscovered link cannot carry a loop); the controller holds them and,
+//! once the port settles as an edge port, hands them over marked `held`, and the app forwards
+//! them. Floods do reach probing ports, so hosts there hear broadcasts from the first packet.
 //!
 //! # VLANs
 //!
@@ -211,10 +218,16 @@ impl App for L2Learning {
                     ctx.invalidate_slice_everywhere(Slice::Base);
                 }
             }
-            Event::PacketIn { dpid, packet_in } => {
+            Event::PacketIn {
+                dpid,
+                packet_in,
+                held,
+            } => {
                 // The source table's copy to the controller goes on through the pipeline;
-                // anything else was not forwarded by the switch.
-                let forwarded = packet_in.table_id == self.config.source_table
+                // anything else, and a copy held while its port was probing, was not
+                // forwarded by the switch.
+                let forwarded = !held
+                    && packet_in.table_id == self.config.source_table
                     && packet_in.reason == PacketInReason::Action;
                 if !forwarded {
                     self.forward(*dpid, packet_in, view, ctx);

@@ -179,17 +179,25 @@ fn base_flows(config: &L2Config, dpid: DatapathId, view: &dyn View) -> Vec<FlowS
     let src = config.source_table;
     let dst = config.destination_table;
     let goto_dst = || vec![Instruction::GotoTable(dst)];
-    let ports: Vec<PortNo> = view.ports(dpid).into_iter().map(|p| p.port_no).collect();
+    let infos = view.ports(dpid);
+    let ports: Vec<PortNo> = infos.iter().map(|p| p.port_no).collect();
     let mut out = Vec::new();
-
-    for &port in ports.iter().filter(|&&port| view.is_link_port(dpid, port)) {
-        let m = Match::new().with(OxmField::InPort(port));
-        out.push(FlowSpec::new(src, p.link_source, m, goto_dst()));
-    }
     let to_controller = Action::Output {
         port: PortNo::CONTROLLER,
         max_len: NO_BUFFER,
     };
+
+    for info in &infos {
+        let port = info.port_no;
+        let m = Match::new().with(OxmField::InPort(port));
+        if view.is_link_port(dpid, port) {
+            out.push(FlowSpec::new(src, p.link_source, m, goto_dst()));
+        } else if info.probing {
+            // Not forwarded until the port settles: the controller holds what enters.
+            let hold = vec![Instruction::ApplyActions(vec![to_controller.clone()])];
+            out.push(FlowSpec::new(src, p.link_source, m, hold));
+        }
+    }
     out.push(FlowSpec::new(
         src,
         p.unknown_source,

@@ -67,8 +67,19 @@ fn a_packet_the_source_table_copied_is_not_sent_again() {
     let event = Event::PacketIn {
         dpid: DatapathId(1),
         packet_in: &pi,
+        held: false,
     };
     assert_eq!(answer(&mut app, &view, &event), vec![]);
+    // The same copy, held while its port was probing: the switch never forwarded it.
+    let event = Event::PacketIn {
+        dpid: DatapathId(1),
+        packet_in: &pi,
+        held: true,
+    };
+    assert_eq!(
+        outputs(&answer(&mut app, &view, &event)),
+        vec![(DatapathId(1), vec![PortNo(2), PortNo(3)])]
+    );
 }
 
 #[test]
@@ -81,6 +92,7 @@ fn a_missed_packet_is_flooded_or_sent_towards_its_known_destination() {
     let event = Event::PacketIn {
         dpid: DatapathId(1),
         packet_in: &pi,
+        held: false,
     };
     assert_eq!(
         outputs(&answer(&mut app, &view, &event)),
@@ -91,6 +103,7 @@ fn a_missed_packet_is_flooded_or_sent_towards_its_known_destination() {
     let event = Event::PacketIn {
         dpid: DatapathId(1),
         packet_in: &pi,
+        held: false,
     };
     assert_eq!(
         outputs(&answer(&mut app, &view, &event)),
@@ -101,6 +114,7 @@ fn a_missed_packet_is_flooded_or_sent_towards_its_known_destination() {
     let event = Event::PacketIn {
         dpid: DatapathId(1),
         packet_in: &pi,
+        held: false,
     };
     assert_eq!(answer(&mut app, &view, &event), vec![]);
 }
@@ -245,6 +259,7 @@ fn link_local_frames_are_never_forwarded() {
     let event = Event::PacketIn {
         dpid: DatapathId(1),
         packet_in: &pi,
+        held: false,
     };
     assert_eq!(answer(&mut app, &view, &event), vec![]);
 }

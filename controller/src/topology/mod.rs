@@ -7,9 +7,14 @@
 //! [`Topology::expire`] when [`Topology::poll_timeout`] is due, and turns the returned
 //! [`Change`]s into events. Apps read the result through [`navarch_app::View`].
 //!
-//! A port that comes up is *probing* for [`TopologyConfig::edge_holddown`]: it is neither
-//! flooded to nor learned from until probes have had time to show whether a switch sits
-//! behind it, so an undiscovered link in a loop cannot carry a flood storm.
+//! A port that comes up is *probing* for [`TopologyConfig::edge_holddown`]: until probes have
+//! had time to show whether a switch sits behind it, nothing is learned from it and the
+//! switch forwards nothing that enters it (the runtime holds those frames and hands them to
+//! apps once the port settles as an edge port), so an undiscovered link in a loop cannot carry
+//! a flood storm. Floods do go out of probing ports, so hosts there hear broadcasts at once.
+//! The runtime probes a port as soon as it comes up (with its switch or alone) and answers a
+//! link seen in one direction with a probe the other way, so links show within a round trip,
+//! well inside the hold-down.
 
 pub mod frame;
 pub mod graph;
@@ -49,7 +54,7 @@ impl Default for TopologyConfig {
         TopologyConfig {
             probe_interval: Duration::from_secs(1),
             link_timeout: Duration::from_secs(5),
-            edge_holddown: Duration::from_millis(2500),
+            edge_holddown: Duration::from_millis(500),
             max_hosts: 100_000,
         }
     }
@@ -292,6 +297,64 @@ impl Topology {
             .keys()
             .flat_map(|&dpid| self.lldp_frames_for(dpid, now))
             .collect()
+    }
+
+    /// The probe to send out of one up port now (`None`: no such port, or it is down).
+    pub fn probe(&self, dpid: DatapathId, port: PortNo, now: Instant) -> Option<Bytes> {
+        let p = self.switches.get(&dpid)?.ports.get(&port)?;
+        (p.is_up() && port <= PortNo::MAX)
+            .then(|| self.signer.build(dpid, port, p.desc.hw_addr, now))
+    }
+
+    /// The probes that settle new ports quickly: out of every probing port, and out of the
+    /// far end of every link seen in one direction only. Sent often while ports probe, they
+    /// find a link even when the first probes crossed before a switch had our flows.
+    pub fn fast_probe_frames(&self, now: Instant) -> Vec<(DatapathId, PortNo, Bytes)> {
+        let mut ends: Vec<LinkEnd> = Vec::new();
+        for (&dpid, switch) in &self.switches {
+            for p in switch.ports.values() {
+                if p.is_up() && p.is_probing() {
+                    ends.push(LinkEnd::new(dpid, p.desc.port_no));
+                }
+            }
+        }
+        for link in self.links.links() {
+            let back = Link {
+                src: link.dst,
+                dst: link.src,
+            };
+            if !self.links.contains(back) {
+                ends.push(link.dst);
+            }
+        }
+        ends.sort();
+        ends.dedup();
+        ends.into_iter()
+            .filter_map(|e| Some((e.dpid, e.port, self.probe(e.dpid, e.port, now)?)))
+            .collect()
+    }
+
+    /// True if the link is up in this direction.
+    pub fn has_link(&self, link: Link) -> bool {
+        self.links.contains(link)
+    }
+
+    /// True while a port of a connected switch is probing (and not already known as a link).
+    pub fn is_probing(&self, dpid: DatapathId, port: PortNo) -> bool {
+        self.switches
+            .get(&dpid)
+            .and_then(|s| s.ports.get(&port))
+            .is_some_and(|p| p.is_up() && p.is_probing())
+            && !self.links.is_link_port(LinkEnd::new(dpid, port))
+    }
+
+    /// True if the port is up, settled and not a link: frames entering it come from hosts.
+    pub fn is_edge_port(&self, dpid: DatapathId, port: PortNo) -> bool {
+        self.switches
+            .get(&dpid)
+            .and_then(|s| s.ports.get(&port))
+            .is_some_and(|p| p.is_up() && !p.is_probing())
+            && !self.links.is_link_port(LinkEnd::new(dpid, port))
     }
 
     /// The probes to send now on the up ports of one switch (for example right after it

@@ -291,8 +291,8 @@ fn links_expire_when_probes_stop() {
     let mut lab = Lab::new(&[(1, 2)], 2, 1);
     lab.probe(lab.at(0.0));
     lab.probe(lab.at(4.0));
-    assert_eq!(lab.topo.poll_timeout(), Some(lab.at(2.5)));
-    lab.topo.expire(lab.at(2.5));
+    assert_eq!(lab.topo.poll_timeout(), Some(lab.at(0.5)));
+    lab.topo.expire(lab.at(0.5));
     assert_eq!(lab.topo.poll_timeout(), Some(lab.at(9.001)));
     assert!(lab.topo.expire(lab.at(9.0)).is_empty());
     let changes = lab.topo.expire(lab.at(9.001));
@@ -578,7 +578,15 @@ fn restored_links_and_hosts_match_what_was_saved() {
     assert_eq!(after.restore_hosts(&hosts).len(), 1);
     assert_eq!(after.hosts(), lab.topo.hosts());
     assert_eq!(after.graph(), lab.topo.graph());
-    // Restored links hold their ports off the flood set while probing settles.
+    // Restored links are links at once; the other port probes: what enters it goes nowhere
+    // (the runtime holds it), but floods reach it.
+    assert!(after.is_probing(DatapathId(1), PortNo(2)));
+    assert!(!after.is_probing(DatapathId(1), PortNo(1)));
+    assert!(!after.is_edge_port(DatapathId(1), PortNo(2)));
+    assert_eq!(after.flood_ports(DatapathId(1), PortNo(2)), vec![]);
+    assert_eq!(after.flood_ports(DatapathId(1), PortNo(1)), vec![PortNo(2)]);
+    after.expire(t1 + Duration::from_secs(1));
+    assert!(after.is_edge_port(DatapathId(1), PortNo(2)));
     assert_eq!(after.flood_ports(DatapathId(1), PortNo(2)), vec![PortNo(1)]);
 }
 
@@ -629,4 +637,28 @@ proptest::proptest! {
         proptest::prop_assert!(lab.topo.links().is_empty());
         proptest::prop_assert!(lab.topo.hosts().len() <= 1);
     }
+}
+
+#[test]
+fn fast_probes_cover_probing_ports_then_only_links_seen_one_way() {
+    let mut lab = Lab::new(&[(1, 2)], 2, 1);
+    let now = lab.at(0.1);
+    let ends = |frames: Vec<(DatapathId, PortNo, bytes::Bytes)>| -> Vec<(u64, u32)> {
+        frames.into_iter().map(|(d, p, _)| (d.0, p.0)).collect()
+    };
+    // Every port probes at first (LOCAL is never probed).
+    assert_eq!(
+        ends(lab.topo.fast_probe_frames(now)),
+        vec![(1, 1), (1, 2), (2, 1), (2, 2)]
+    );
+    // One probe crosses the wire one way: switch 1's port 1 reached switch 2's port 1.
+    let frame = lab.topo.probe(DatapathId(1), PortNo(1), now).unwrap();
+    lab.topo
+        .handle_lldp(DatapathId(2), PortNo(1), &frame, now)
+        .unwrap();
+    lab.topo.expire(lab.at(1.0));
+    // Ports settled: only the far end of the one-way link is probed, towards its source.
+    assert_eq!(ends(lab.topo.fast_probe_frames(lab.at(1.0))), vec![(2, 1)]);
+    lab.probe(lab.at(1.1));
+    assert!(lab.topo.fast_probe_frames(lab.at(1.2)).is_empty());
 }

@@ -23,6 +23,7 @@ impl View for Topology {
                         name: p.desc.name.clone(),
                         hw_addr: p.desc.hw_addr,
                         up: p.is_up(),
+                        probing: p.is_up() && p.is_probing(),
                     })
                     .collect()
             })
@@ -39,9 +40,16 @@ impl View for Topology {
         };
         let on_tree = |port: PortNo| self.graph.is_tree_port(dpid, port);
         let is_link = |port: PortNo| self.links.is_link_port(LinkEnd::new(dpid, port));
-        if is_link(in_port) && !on_tree(in_port) {
+        // A frame that entered a link off the tree, or a port still probing, goes nowhere.
+        let entered_probing = switch
+            .ports
+            .get(&in_port)
+            .is_some_and(|p| p.is_probing() && !is_link(in_port));
+        if (is_link(in_port) && !on_tree(in_port)) || entered_probing {
             return Vec::new();
         }
+        // Probing ports are flooded to: whatever a switch behind one sends back is held at its
+        // own probing port, never forwarded, so an undiscovered link cannot close a loop.
         switch
             .ports
             .values()
@@ -50,7 +58,7 @@ impl View for Topology {
                 port != in_port
                     && port <= PortNo::MAX
                     && p.is_up()
-                    && (on_tree(port) || (!is_link(port) && !p.is_probing()))
+                    && (on_tree(port) || !is_link(port))
             })
             .map(|p| p.desc.port_no)
             .collect()

@@ -452,6 +452,7 @@ impl<A: App> Simulation<A> {
                     let event = Event::PacketIn {
                         dpid: *dpid,
                         packet_in: pi,
+                        held: false,
                     };
                     self.app.on_event(&event, &self.view, &mut ctx);
                 }

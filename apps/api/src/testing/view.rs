@@ -36,6 +36,7 @@ impl FakeView {
                     name: format!("s{}-eth{n}", dpid.0),
                     hw_addr: MacAddr([0x0a, dpid.0 as u8, b[0], b[1], b[2], b[3]]),
                     up: true,
+                    probing: false,
                 },
             );
         }
