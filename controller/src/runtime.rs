@@ -819,3 +819,51 @@ fn probe_out(port: PortNo, frame: bytes::Bytes) -> PacketOut {
         data: frame,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use openflow::msg::{PacketIn, PacketInReason};
+    use openflow::{Cookie, Match, OxmField, TableId};
+
+    fn pin(n: u8, port: u32) -> PacketIn {
+        PacketIn {
+            buffer_id: BufferId::NO_BUFFER,
+            total_len: 1,
+            reason: PacketInReason::Action,
+            table_id: TableId(0),
+            cookie: Cookie(0),
+            match_: Match::new().with(OxmField::InPort(PortNo(port))),
+            data: bytes::Bytes::from(vec![n]),
+        }
+    }
+
+    #[test]
+    fn held_packets_are_bounded_per_port_and_in_all_and_kept_in_order() {
+        let mut held = Held::default();
+        let (s1, s2) = (DatapathId(1), DatapathId(2));
+        for n in 0..(HELD_PER_PORT + 3) {
+            held.hold(s1, PortNo(1), pin(n as u8, 1));
+        }
+        held.hold(s2, PortNo(1), pin(0, 1));
+        assert_eq!(held.count, HELD_PER_PORT + 1);
+        assert_eq!(held.dropped, 3);
+        // The oldest went first; what is left comes out in arrival order.
+        let out: Vec<u8> = held.take(s1, PortNo(1)).iter().map(|p| p.data[0]).collect();
+        assert_eq!(out, (3..(HELD_PER_PORT + 3) as u8).collect::<Vec<u8>>());
+        assert!(held.take(s1, PortNo(1)).is_empty());
+        held.forget_switch(s2);
+        assert_eq!(held.count, 0);
+        assert!(held.ports.is_empty());
+
+        // The total bound holds across ports.
+        let ports = HELD_TOTAL / HELD_PER_PORT + 1;
+        for p in 0..ports {
+            for n in 0..HELD_PER_PORT {
+                held.hold(s1, PortNo(p as u32), pin(n as u8, p as u32));
+            }
+        }
+        assert_eq!(held.count, HELD_TOTAL);
+        assert_eq!(held.dropped, 3 + HELD_PER_PORT as u64);
+    }
+}
