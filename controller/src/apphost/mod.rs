@@ -39,6 +39,8 @@ pub use ids::OwnedId;
 pub use meter::MeterEntry;
 pub use plan::{BundleIds, Changes, PlanConfig, plan, with_xid};
 #[cfg(test)]
+mod ovs_group_tests;
+#[cfg(test)]
 mod ovs_session;
 #[cfg(test)]
 mod ovs_tests;
