@@ -666,8 +666,9 @@ fn has_ours(dump: &SwitchDump) -> bool {
 async fn push_changes(handle: &SwitchHandle, changes: &Changes, bundles: bool) -> Pushed {
     let mut out = Pushed::default();
     confirm(handle, changes.first_meters(), &mut out).await;
-    let bundled = if bundles && !changes.bundlable().is_empty() {
-        match handle.bundle(changes.bundlable()).await {
+    let bundlable = changes.bundlable();
+    let bundled = if bundles && !bundlable.is_empty() {
+        match handle.bundle(bundlable).await {
             Ok(()) => true,
             Err(e) => {
                 warn!(dpid = %handle.dpid(), error = %e, "bundle refused; applying phase by phase");

@@ -1,9 +1,9 @@
-//! Turning apps' answers into the entries the host puts on a switch: cookies and wire ids,
-//! and the checks that keep a bad wish off the switch (reported, and dropped alone): tables,
-//! slices, duplicates, ids that are not local, flows naming groups or meters their app does
-//! not want there.
+//! Asking apps what they want on a switch, and turning their answers into the entries the
+//! host puts there: cookies and wire ids, and the checks that keep a bad wish off the switch
+//! (reported, and dropped alone): tables, slices, duplicates, ids that are not local, flows
+//! naming groups or meters their app does not want there.
 
-use navarch_app::{LocalGroupId, LocalMeterId};
+use navarch_app::{FlowSpec, GroupSpec, LocalGroupId, LocalMeterId, MeterSpec, Slice, View};
 use openflow::{DatapathId, GroupId, MeterId};
 
 use super::super::canon::FlowEntry;
@@ -12,7 +12,16 @@ use super::super::group::GroupEntry;
 use super::super::ids::{self, Refs};
 use super::super::meter::MeterEntry;
 use super::super::switch::{Entries, Owned, SwitchState};
-use super::{Answer, AppHost, InstallError, Kind, Registered};
+use super::{AppHost, InstallError, Kind, Registered};
+
+/// One app's answer for a switch: everything (`slice` `None`) or one slice.
+pub(super) struct Answer {
+    app: usize,
+    slice: Option<Slice>,
+    flows: Vec<FlowSpec>,
+    groups: Vec<GroupSpec>,
+    meters: Vec<MeterSpec>,
+}
 
 /// Why a flow's group or meter is not there to name.
 enum Missing {
@@ -25,6 +34,36 @@ enum Missing {
 }
 
 impl AppHost {
+    /// Asks app `index` for what it wants on `dpid`: everything, or one slice.
+    pub(super) fn ask(
+        &self,
+        index: usize,
+        dpid: DatapathId,
+        slice: Option<&Slice>,
+        view: &dyn View,
+    ) -> Answer {
+        let app = &self.apps[index].app;
+        let (flows, groups, meters) = match slice {
+            None => (
+                app.flows(dpid, view),
+                app.groups(dpid, view),
+                app.meters(dpid, view),
+            ),
+            Some(s) => (
+                app.slice_flows(dpid, s, view),
+                app.slice_groups(dpid, s, view),
+                app.slice_meters(dpid, s, view),
+            ),
+        };
+        Answer {
+            app: index,
+            slice: slice.cloned(),
+            flows,
+            groups,
+            meters,
+        }
+    }
+
     /// The entries `answers` want on `dpid`, reporting and dropping what breaks the rules.
     /// `before` holds what the parts asked had installed: a group or meter held back that was
     /// there stays as it was.
@@ -32,7 +71,7 @@ impl AppHost {
         &mut self,
         dpid: DatapathId,
         answers: Vec<Answer>,
-        before: &mut Entries,
+        before: &Entries,
     ) -> Entries {
         let mut wanted = Entries::default();
         let mut errors = Vec::new();
@@ -88,7 +127,7 @@ impl Collector<'_> {
         }
     }
 
-    fn meters(&mut self, a: &Answer, before: &mut Entries) {
+    fn meters(&mut self, a: &Answer, before: &Entries) {
         let r = &self.apps[a.app];
         let app = r.app.name();
         for spec in &a.meters {
@@ -118,9 +157,13 @@ impl Collector<'_> {
                 .is_some_and(|f| f.same_as(&entry));
             if held {
                 // As it was: still there after a refused modify, or absent.
-                if let Some(had) = before.meters.remove(&id) {
+                if let Some(had) = before.meters.get(&id) {
                     let slice = spec.slice.clone();
-                    self.wanted.meters.insert(id, Owned { slice, ..had });
+                    let kept = Owned {
+                        slice,
+                        ..had.clone()
+                    };
+                    self.wanted.meters.insert(id, kept);
                 }
                 continue;
             }
@@ -144,7 +187,7 @@ impl Collector<'_> {
         }
     }
 
-    fn groups(&mut self, a: &Answer, before: &mut Entries) {
+    fn groups(&mut self, a: &Answer, before: &Entries) {
         let r = &self.apps[a.app];
         let app = r.app.name();
         for spec in &a.groups {
@@ -182,9 +225,13 @@ impl Collector<'_> {
                 .get(&id)
                 .is_some_and(|f| f.same_as(&entry));
             if held {
-                if let Some(had) = before.groups.remove(&id) {
+                if let Some(had) = before.groups.get(&id) {
                     let slice = spec.slice.clone();
-                    self.wanted.groups.insert(id, Owned { slice, ..had });
+                    let kept = Owned {
+                        slice,
+                        ..had.clone()
+                    };
+                    self.wanted.groups.insert(id, kept);
                 }
                 continue;
             }

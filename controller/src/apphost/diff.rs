@@ -29,11 +29,14 @@
 use std::collections::BTreeMap;
 
 use openflow::Cookie;
-use openflow::msg::{FlowMod, FlowModCommand};
+use openflow::msg::{
+    FlowMod, FlowModCommand, GroupMod, GroupModCommand, MeterMod, MeterModCommand,
+};
 
 use super::canon::{CanonicalKey, FlowEntry};
 use super::group::GroupEntry;
 use super::meter::MeterEntry;
+use super::plan::Changes;
 
 /// Flows by canonical key.
 pub type FlowTable = BTreeMap<CanonicalKey, FlowEntry>;
@@ -204,6 +207,62 @@ pub fn diff_by_id<E: ById>(
         }
     }
     out
+}
+
+/// What it takes to turn a flow we installed into the one wanted at the same key.
+pub enum Change {
+    /// Nothing: they are the same.
+    None,
+    /// `MODIFY_STRICT`: only the instructions differ.
+    Modify,
+    /// `ADD` over it: the cookie, timeouts or flags differ.
+    Add,
+}
+
+/// Compares two entries at the same key by the rules of [`diff`].
+pub fn change(want: &FlowEntry, had: &FlowEntry) -> Change {
+    let same_settings = want.cookie == had.cookie
+        && want.idle_timeout == had.idle_timeout
+        && want.hard_timeout == had.hard_timeout;
+    // Both are ours and built the same way: equal as given is the common, cheap case.
+    if same_settings && want.flags == had.flags && want.instructions == had.instructions {
+        return Change::None;
+    }
+    if want.same_as(had) {
+        return Change::None;
+    }
+    if same_settings && want.body().flags == had.body().flags {
+        Change::Modify
+    } else {
+        Change::Add
+    }
+}
+
+/// The messages of a flow diff and a group and meter diff, in phases.
+pub fn changes(
+    flows: &FlowDiff,
+    groups: &IdDiff<GroupEntry>,
+    meters: &IdDiff<MeterEntry>,
+) -> Changes {
+    Changes {
+        meters_first: meter_mods(&meters.adds, MeterModCommand::Add)
+            .chain(meter_mods(&meters.modifies, MeterModCommand::Modify))
+            .collect(),
+        groups_first: group_mods(&groups.adds, GroupModCommand::Add)
+            .chain(group_mods(&groups.modifies, GroupModCommand::Modify))
+            .collect(),
+        flows: flows.flow_mods(),
+        groups_last: group_mods(&groups.deletes, GroupModCommand::Delete).collect(),
+        meters_last: meter_mods(&meters.deletes, MeterModCommand::Delete).collect(),
+    }
+}
+
+fn group_mods(groups: &[GroupEntry], command: GroupModCommand) -> impl Iterator<Item = GroupMod> {
+    groups.iter().map(move |g| g.group_mod(command))
+}
+
+fn meter_mods(meters: &[MeterEntry], command: MeterModCommand) -> impl Iterator<Item = MeterMod> {
+    meters.iter().map(move |m| m.meter_mod(command))
 }
 
 #[cfg(test)]

@@ -31,26 +31,25 @@
 
 #[path = "collect.rs"]
 mod collect;
+#[path = "refused.rs"]
+mod refused;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Instant;
 
-use navarch_app::{Action, App, Ctx, Event, FlowSpec, GroupSpec, MeterSpec, Slice, View};
-use openflow::msg::{
-    ErrorMsg, FlowMod, FlowModCommand, FlowRemoved, FlowStats, GroupDesc, GroupMod,
-    GroupModCommand, MeterConfig, MeterMod, MeterModCommand,
-};
-use openflow::{Body, Cookie, DatapathId, GroupId, MeterId, TableId};
+use navarch_app::{Action, App, Ctx, Event, Slice, View};
+use openflow::msg::{FlowRemoved, FlowStats, GroupDesc, MeterConfig};
+use openflow::{Cookie, DatapathId, GroupId, MeterId, TableId};
 
 pub use super::error::{InstallError, Kind, RegisterError};
 
 use super::canon::FlowEntry;
 use super::cookie::{FlowCookie, Owner};
-use super::diff::{FlowDiff, FlowTable, IdDiff, diff, diff_by_id};
+use super::diff::{Change, FlowDiff, FlowTable, IdDiff, change, changes, diff, diff_by_id};
 use super::group::GroupEntry;
 use super::ids::{self, OwnedId};
 use super::meter::MeterEntry;
-use super::plan::{Changes, sent};
+use super::plan::Changes;
 use super::switch::{Entries, Named, Owned, Part, SwitchState};
 
 /// What a switch reported it has: every flow, and every group and meter where it has a group
@@ -107,15 +106,6 @@ impl Stale {
 
 /// The stale part of each app's wishes on one switch, by registration index.
 type StaleApps = BTreeMap<usize, Stale>;
-
-/// One app's answer for a switch: everything (`slice` `None`) or one slice.
-struct Answer {
-    app: usize,
-    slice: Option<Slice>,
-    flows: Vec<FlowSpec>,
-    groups: Vec<GroupSpec>,
-    meters: Vec<MeterSpec>,
-}
 
 /// The app host.
 pub struct AppHost {
@@ -321,7 +311,7 @@ impl AppHost {
         let answers = (0..self.apps.len())
             .map(|index| self.ask(index, dpid, None, view))
             .collect();
-        let mut wanted = self.collect(dpid, answers, &mut Entries::default());
+        let mut wanted = self.collect(dpid, answers, &Entries::default());
 
         let count = self.apps.len();
         let desired: FlowTable = wanted
@@ -390,7 +380,7 @@ impl AppHost {
             return Changes::default();
         };
         let mut before = state.take(&parts);
-        let wanted = self.collect(dpid, answers, &mut before);
+        let wanted = self.collect(dpid, answers, &before);
 
         let mut d = FlowDiff::default();
         for (key, want) in &wanted.flows {
@@ -454,36 +444,6 @@ impl AppHost {
         changes(&d, &groups, &meters)
     }
 
-    /// Asks app `index` for what it wants on `dpid`: everything, or one slice.
-    fn ask(
-        &self,
-        index: usize,
-        dpid: DatapathId,
-        slice: Option<&Slice>,
-        view: &dyn View,
-    ) -> Answer {
-        let app = &self.apps[index].app;
-        let (flows, groups, meters) = match slice {
-            None => (
-                app.flows(dpid, view),
-                app.groups(dpid, view),
-                app.meters(dpid, view),
-            ),
-            Some(s) => (
-                app.slice_flows(dpid, s, view),
-                app.slice_groups(dpid, s, view),
-                app.slice_meters(dpid, s, view),
-            ),
-        };
-        Answer {
-            app: index,
-            slice: slice.cloned(),
-            flows,
-            groups,
-            meters,
-        }
-    }
-
     /// Handles a FLOW_REMOVED: forgets the flow and tells the app that owns it.
     pub fn on_flow_removed(
         &mut self,
@@ -543,130 +503,6 @@ impl AppHost {
         rest
     }
 
-    /// Handles the switch's error for a message the host produced (plainly or in a bundle):
-    /// a FLOW_MOD, GROUP_MOD or METER_MOD is handled as the functions below say; `None` for
-    /// other messages.
-    pub fn on_refused(
-        &mut self,
-        dpid: DatapathId,
-        body: &Body,
-        error: &ErrorMsg,
-    ) -> Option<InstallError> {
-        match sent(body) {
-            Body::FlowMod(fm) => Some(self.on_flow_mod_error(dpid, fm, error)),
-            Body::GroupMod(gm) => Some(self.on_group_mod_error(dpid, gm, error)),
-            Body::MeterMod(mm) => Some(self.on_meter_mod_error(dpid, mm, error)),
-            _ => None,
-        }
-    }
-
-    /// Handles the switch's error for a FLOW_MOD the host produced: the flow is marked failed
-    /// (not retried until its app wants something different, or a group or meter it names is
-    /// sent again, or the switch reconnects) and the error is reported and returned.
-    pub fn on_flow_mod_error(
-        &mut self,
-        dpid: DatapathId,
-        flow_mod: &FlowMod,
-        error: &ErrorMsg,
-    ) -> InstallError {
-        let entry = FlowEntry {
-            cookie: flow_mod.cookie,
-            table: flow_mod.table_id,
-            priority: flow_mod.priority,
-            match_: flow_mod.match_.clone(),
-            instructions: flow_mod.instructions.clone(),
-            idle_timeout: flow_mod.idle_timeout,
-            hard_timeout: flow_mod.hard_timeout,
-            flags: flow_mod.flags,
-        };
-        let owner = cookie_owner(flow_mod.cookie);
-        let app = self.index_of(owner);
-        if let Some(state) = self.switches.get_mut(&dpid) {
-            let key = entry.key();
-            let had = state.installed.flows.remove(&key);
-            if matches!(
-                flow_mod.command,
-                FlowModCommand::Add | FlowModCommand::Modify | FlowModCommand::ModifyStrict
-            ) && let Some(app) = had.as_ref().map(|h| h.app).or(app)
-            {
-                let slice = had.map_or(Slice::Base, |h| h.slice);
-                state.failed.insert(key, Owned { entry, app, slice });
-            }
-        }
-        let failure = InstallError::Rejected {
-            dpid,
-            app: self.app_name(owner),
-            command: flow_mod.command,
-            table: flow_mod.table_id,
-            priority: flow_mod.priority,
-            code: error.code,
-        };
-        self.report(failure.clone());
-        failure
-    }
-
-    /// Handles the switch's error for a GROUP_MOD the host produced: the group is held back
-    /// (not retried until its app wants something different, or the switch reconnects) and
-    /// the error is reported and returned. A refused modify leaves the switch's group as it
-    /// was, so the host still counts it present.
-    pub fn on_group_mod_error(
-        &mut self,
-        dpid: DatapathId,
-        group_mod: &GroupMod,
-        error: &ErrorMsg,
-    ) -> InstallError {
-        let id = group_mod.group_id;
-        if let Some(state) = self.switches.get_mut(&dpid) {
-            if group_mod.command == GroupModCommand::Add {
-                state.installed.groups.remove(&id);
-            }
-            if group_mod.command != GroupModCommand::Delete {
-                state
-                    .failed_groups
-                    .insert(id, GroupEntry::from_mod(group_mod));
-            }
-        }
-        let failure = InstallError::GroupRejected {
-            dpid,
-            app: self.app_name(id_owner(id.0)),
-            command: group_mod.command,
-            id: OwnedId::decode(id.0).map_or(id.0, |o| u32::from(o.local)),
-            code: error.code,
-        };
-        self.report(failure.clone());
-        failure
-    }
-
-    /// Handles the switch's error for a METER_MOD the host produced, as
-    /// [`on_group_mod_error`](AppHost::on_group_mod_error) does for groups.
-    pub fn on_meter_mod_error(
-        &mut self,
-        dpid: DatapathId,
-        meter_mod: &MeterMod,
-        error: &ErrorMsg,
-    ) -> InstallError {
-        let id = meter_mod.meter_id;
-        if let Some(state) = self.switches.get_mut(&dpid) {
-            if meter_mod.command == MeterModCommand::Add {
-                state.installed.meters.remove(&id);
-            }
-            if meter_mod.command != MeterModCommand::Delete {
-                state
-                    .failed_meters
-                    .insert(id, MeterEntry::from_mod(meter_mod));
-            }
-        }
-        let failure = InstallError::MeterRejected {
-            dpid,
-            app: self.app_name(id_owner(id.0)),
-            command: meter_mod.command,
-            id: OwnedId::decode(id.0).map_or(id.0, |o| u32::from(o.local)),
-            code: error.code,
-        };
-        self.report(failure.clone());
-        failure
-    }
-
     /// Errors since the last call, oldest first.
     pub fn take_errors(&mut self) -> Vec<InstallError> {
         std::mem::take(&mut self.errors)
@@ -715,35 +551,6 @@ impl AppHost {
     }
 }
 
-/// What it takes to turn a flow we installed into the one wanted at the same key.
-enum Change {
-    /// Nothing: they are the same.
-    None,
-    /// `MODIFY_STRICT`: only the instructions differ.
-    Modify,
-    /// `ADD` over it: the cookie, timeouts or flags differ.
-    Add,
-}
-
-/// Compares two entries at the same key by the rules of [`diff`].
-fn change(want: &FlowEntry, had: &FlowEntry) -> Change {
-    let same_settings = want.cookie == had.cookie
-        && want.idle_timeout == had.idle_timeout
-        && want.hard_timeout == had.hard_timeout;
-    // Both are ours and built the same way: equal as given is the common, cheap case.
-    if same_settings && want.flags == had.flags && want.instructions == had.instructions {
-        return Change::None;
-    }
-    if want.same_as(had) {
-        return Change::None;
-    }
-    if same_settings && want.body().flags == had.body().flags {
-        Change::Modify
-    } else {
-        Change::Add
-    }
-}
-
 /// The owner a cookie names, if navarch wrote it.
 fn cookie_owner(cookie: Cookie) -> Option<Owner> {
     FlowCookie::decode(cookie).map(|c| c.owner)
@@ -774,29 +581,6 @@ fn entries<K: Ord + Copy, E: Clone>(owned: &BTreeMap<K, Owned<E>>) -> BTreeMap<K
     owned.iter().map(|(k, o)| (*k, o.entry.clone())).collect()
 }
 
-/// The messages of a flow diff and a group and meter diff, in phases.
-fn changes(flows: &FlowDiff, groups: &IdDiff<GroupEntry>, meters: &IdDiff<MeterEntry>) -> Changes {
-    Changes {
-        meters_first: meter_mods(&meters.adds, MeterModCommand::Add)
-            .chain(meter_mods(&meters.modifies, MeterModCommand::Modify))
-            .collect(),
-        groups_first: group_mods(&groups.adds, GroupModCommand::Add)
-            .chain(group_mods(&groups.modifies, GroupModCommand::Modify))
-            .collect(),
-        flows: flows.flow_mods(),
-        groups_last: group_mods(&groups.deletes, GroupModCommand::Delete).collect(),
-        meters_last: meter_mods(&meters.deletes, MeterModCommand::Delete).collect(),
-    }
-}
-
-fn group_mods(groups: &[GroupEntry], command: GroupModCommand) -> impl Iterator<Item = GroupMod> {
-    groups.iter().map(move |g| g.group_mod(command))
-}
-
-fn meter_mods(meters: &[MeterEntry], command: MeterModCommand) -> impl Iterator<Item = MeterMod> {
-    meters.iter().map(move |m| m.meter_mod(command))
-}
-
 fn log_changes(
     dpid: DatapathId,
     flows: &FlowDiff,
@@ -814,3 +598,11 @@ fn log_changes(
 #[cfg(test)]
 #[path = "host_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "host_group_tests.rs"]
+mod group_tests;
+
+#[cfg(test)]
+#[path = "host_refusal_tests.rs"]
+mod refusal_tests;
