@@ -741,3 +741,47 @@ fn probe_out(port: PortNo, frame: bytes::Bytes) -> PacketOut {
         data: frame,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use openflow::errcode::ErrorCode;
+
+    #[test]
+    fn a_refused_group_or_meter_dump_means_no_such_table_and_other_failures_fail() {
+        let dpid = DatapathId(1);
+        let listed: Result<Vec<u32>, RequestError> = Ok(vec![7]);
+        assert_eq!(table_or_none(dpid, "meter", listed), Ok(Some(vec![7])));
+        // OFPBRC_BAD_STAT: the switch has no meter table.
+        let refused = RequestError::Rejected(ErrorMsg::new(ErrorCode::from_raw(1, 2), Vec::new()));
+        assert_eq!(table_or_none::<u32>(dpid, "meter", Err(refused)), Ok(None));
+        let lost = RequestError::TimedOut;
+        assert_eq!(
+            table_or_none::<u32>(dpid, "group", Err(lost.clone())),
+            Err(lost)
+        );
+    }
+
+    #[test]
+    fn only_our_cookies_and_ids_count_as_ours() {
+        use crate::apphost::{OwnedId, Owner};
+        use openflow::msg::{GroupDesc, GroupType, MeterConfig, MeterFlags};
+        let theirs = SwitchDump {
+            flows: Vec::new(),
+            groups: Some(vec![GroupDesc {
+                group_type: GroupType::All,
+                group_id: openflow::GroupId(5),
+                buckets: Vec::new(),
+            }]),
+            meters: None,
+        };
+        assert!(!has_ours(&theirs));
+        let mut ours = theirs.clone();
+        ours.meters = Some(vec![MeterConfig {
+            flags: MeterFlags::KBPS,
+            meter_id: OwnedId::new(Owner::App(0), 1).meter(),
+            bands: Vec::new(),
+        }]);
+        assert!(has_ours(&ours));
+    }
+}
