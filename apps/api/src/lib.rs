@@ -38,8 +38,8 @@
 //! [`LocalMeterId`]), everywhere: in the specs, in flows' `group` actions and `meter`
 //! instructions, in buckets, in packet-outs. The host maps them into a namespace of wire ids
 //! that is the app's alone, so an app's flows are a pure function of its state and the view
-//! (the same in a [`testing::Simulation`], in any registration order, after a restart) and
-//! can never name another owner's group. The host diffs groups and meters by id against the
+//! (the same in the `testing` simulation, in any registration order, after a restart) and can
+//! never name another owner's group. The host diffs groups and meters by id against the
 //! switch, like flows: identical ones are left alone, changed ones modified in place, and it
 //! orders each change so no flow ever points at a group or meter that is not there.
 //!

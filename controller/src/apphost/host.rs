@@ -3,8 +3,8 @@
 //! difference.
 //!
 //! Sans-IO: the runtime calls the host with events, dumps, errors and `now`, and sends what
-//! it returns (through [`plan`](super::plan)). Per switch the host keeps what it last pushed
-//! (see [`switch`](super::switch)), each flow, group and meter with the app and [`Slice`] it
+//! it returns (through [`plan`](mod@super::plan)). Per switch the host keeps what it last pushed
+//! (see `switch.rs`), each flow, group and meter with the app and [`Slice`] it
 //! came from, and what is stale: whole apps or single slices. A
 //! [`refresh`](AppHost::refresh) asks the apps again for only the stale part and sends only
 //! what changed in it, so learning one host costs the flows of that host, not a
@@ -14,7 +14,7 @@
 //! a restart hitless.
 //!
 //! Groups and meters follow the flows' rules, keyed by id in each app's namespace (see
-//! [`ids`](super::ids)). The host keeps three invariants between them:
+//! [`ids`]). The host keeps three invariants between them:
 //!
 //! * a flow is only sent when every group and meter it names is wanted on the switch (else
 //!   it is dropped and reported), and the change set puts group and meter adds before it

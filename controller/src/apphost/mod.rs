@@ -10,8 +10,8 @@
 //! * [`diff`]: the difference between wanted and present flows (deletes first), groups and
 //!   meters (by id).
 //! * [`host`]: [`AppHost`], which registers apps, dispatches events and produces [`Changes`];
-//!   [`switch`] is what it knows of each switch, [`error`] what it reports.
-//! * [`plan`]: packaging [`Changes`] as messages in phases, in ONF bundles where the switch
+//!   `switch` is what it knows of each switch, [`error`] what it reports.
+//! * [`plan`](mod@plan): packaging [`Changes`] as messages in phases, in ONF bundles where the switch
 //!   has them.
 //! * [`core`]: the controller's own flows (LLDP to the controller, the ingress miss).
 
