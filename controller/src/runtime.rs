@@ -9,23 +9,27 @@
 //! 4. stale switches get only the difference between what the apps want and what was pushed.
 //!
 //! A switch that connects is reconciled once the view has settled (its links re-probed and
-//! its ports past their hold-down): the host dumps its flows and sends only the difference, in
-//! an ONF bundle. Until then nothing is pushed to it, so a controller restart never disturbs
-//! flows that are still right.
+//! its ports past their hold-down): the host dumps its flows, groups and meters and sends only
+//! the difference — groups and flows in an ONF bundle, meters (which bundles do not take)
+//! before and after it. Until then nothing is pushed to it, so a controller restart never
+//! disturbs flows that are still right.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use navarch_app::{Action, App, Attachment, Event};
-use openflow::msg::{FlowStats, PacketOut, PortReason};
+use openflow::msg::{ErrorMsg, PacketOut, PortReason};
 use openflow::{Body, BufferId, DatapathId, Message, PortNo};
 use tokio::sync::mpsc;
 use tracing::{debug, info, warn};
 
-use crate::apphost::{AppHost, BundleIds, CoreApp, FlowCookie, PlanConfig, plan};
+use crate::apphost::{
+    AppHost, BundleIds, Changes, CoreApp, FlowCookie, OwnedId, PlanConfig, SwitchDump, plan,
+};
 use crate::southbound::{
-    ListenAddr, Southbound, SouthboundConfig, SwitchEvent, SwitchEventKind, SwitchHandle,
+    ConfirmError, ListenAddr, RequestError, Southbound, SouthboundConfig, SwitchEvent,
+    SwitchEventKind, SwitchHandle,
 };
 use crate::store::{Command, Store, StoreOptions};
 use crate::topology::{Change, HostChange, Topology, TopologyConfig, lldp};
@@ -80,25 +84,34 @@ struct Switch {
     settle_at: Instant,
     /// Reconciled: pushes go to it incrementally from now on.
     reconciled: bool,
-    /// A flow dump is under way.
+    /// A dump (flows, groups, meters) is under way.
     dumping: bool,
     bundle_ids: BundleIds,
 }
 
 /// Results of work done off the main loop.
 enum Internal {
-    /// A switch's flow dump for reconciliation.
+    /// A switch's dump for reconciliation.
     Dumped {
         dpid: DatapathId,
         generation: u64,
-        flows: Result<Vec<FlowStats>, String>,
+        dump: Result<SwitchDump, String>,
     },
     /// A reconciliation plan was applied (or refused in part).
     Pushed {
         dpid: DatapathId,
         generation: u64,
-        result: Result<(), String>,
+        outcome: Pushed,
     },
+}
+
+/// How a reconciliation plan went.
+#[derive(Debug, Default)]
+struct Pushed {
+    /// The messages the switch refused, with its errors; the rest was applied.
+    refused: Vec<(Body, ErrorMsg)>,
+    /// Why some messages may not have been applied at all (not sent, no answer).
+    failures: Vec<String>,
 }
 
 struct Runtime {
@@ -639,7 +652,8 @@ impl Runtime {
         }
     }
 
-    /// Dumps a settled switch's flows off the loop; the result comes back as `Dumped`.
+    /// Dumps a settled switch's flows, groups and meters off the loop; the result comes back
+    /// as `Dumped`.
     fn start_reconcile(&mut self, dpid: DatapathId) {
         let Some(sw) = self.switches.get_mut(&dpid) else {
             return;
@@ -653,12 +667,12 @@ impl Runtime {
             .unwrap_or_default();
         let tx = self.internal.clone();
         tokio::spawn(async move {
-            let flows = handle.dump_flows().await.map_err(|e| e.to_string());
+            let dump = dump_switch(&handle).await.map_err(|e| e.to_string());
             let _ = tx
                 .send(Internal::Dumped {
                     dpid,
                     generation,
-                    flows,
+                    dump,
                 })
                 .await;
         });
@@ -669,7 +683,7 @@ impl Runtime {
             Internal::Dumped {
                 dpid,
                 generation,
-                flows,
+                dump,
             } => {
                 if self.connection_generation.get(&dpid) != Some(&generation) {
                     return;
@@ -678,22 +692,24 @@ impl Runtime {
                     return;
                 };
                 sw.dumping = false;
-                let flows = match flows {
-                    Ok(f) => f,
+                let dump = match dump {
+                    Ok(d) => d,
                     Err(e) => {
-                        warn!(%dpid, error = %e, "flow dump failed; will retry");
+                        warn!(%dpid, error = %e, "dump failed; will retry");
                         sw.settle_at = Instant::now() + Duration::from_secs(1);
                         return;
                     }
                 };
-                let ours = flows.iter().any(|f| FlowCookie::decode(f.cookie).is_some());
-                if ours && Instant::now() < sw.settle_at {
+                if has_ours(&dump) && Instant::now() < sw.settle_at {
                     debug!(%dpid, "switch has our flows: reconciling once the view settles");
                     return;
                 }
-                let mods = self.host.reconcile(dpid, &self.topo, &flows);
-                info!(%dpid, present = flows.len(), changes = mods.len(), "reconciling");
-                if mods.is_empty() {
+                let changes = self.host.reconcile(dpid, &self.topo, &dump);
+                info!(%dpid, flows = dump.flows.len(),
+                    groups = dump.groups.as_ref().map(Vec::len),
+                    meters = dump.meters.as_ref().map(Vec::len),
+                    changes = changes.len(), "reconciling");
+                if changes.is_empty() {
                     sw.reconciled = true;
                     self.probe_towards(dpid);
                     return;
@@ -702,13 +718,12 @@ impl Runtime {
                 let bundles = self.bundles;
                 let tx = self.internal.clone();
                 tokio::spawn(async move {
-                    let bodies: Vec<Body> = mods.into_iter().map(Body::FlowMod).collect();
-                    let result = push_plan(&handle, bodies, bundles).await;
+                    let outcome = push_changes(&handle, &changes, bundles).await;
                     let _ = tx
                         .send(Internal::Pushed {
                             dpid,
                             generation,
-                            result,
+                            outcome,
                         })
                         .await;
                 });
@@ -716,17 +731,23 @@ impl Runtime {
             Internal::Pushed {
                 dpid,
                 generation,
-                result,
+                outcome,
             } => {
                 if self.connection_generation.get(&dpid) != Some(&generation) {
                     return;
                 }
+                // What the switch refused is held back, not retried until it changes.
+                for (body, error) in &outcome.refused {
+                    self.host.on_refused(dpid, body, error);
+                }
                 let Some(sw) = self.switches.get_mut(&dpid) else {
                     return;
                 };
-                match result {
-                    Ok(()) => info!(%dpid, "reconciled"),
-                    Err(e) => warn!(%dpid, error = %e, "some flow changes were refused"),
+                if outcome.refused.is_empty() && outcome.failures.is_empty() {
+                    info!(%dpid, "reconciled");
+                } else {
+                    warn!(%dpid, refused = outcome.refused.len(), failures = ?outcome.failures,
+                        "reconciled, with some changes refused or not sent");
                 }
                 // Whatever changed while the plan was in flight goes out now, in order.
                 sw.reconciled = true;
@@ -745,16 +766,16 @@ impl Runtime {
             if !sw.reconciled {
                 continue;
             }
-            let mods = self.host.refresh(dpid, &self.topo);
-            if mods.is_empty() {
+            let changes = self.host.refresh(dpid, &self.topo);
+            if changes.is_empty() {
                 continue;
             }
-            debug!(%dpid, changes = mods.len(), "pushing flow changes");
+            debug!(%dpid, changes = changes.len(), "pushing flow changes");
             let config = PlanConfig {
                 bundles: false,
                 ..PlanConfig::default()
             };
-            let bodies = plan(mods, config, &mut sw.bundle_ids);
+            let bodies = plan(&changes, config, &mut sw.bundle_ids);
             if let Err(e) = sw.handle.send_all(bodies) {
                 // What the host counts as installed is no longer what the switch has: find
                 // out again, the hitless way.
@@ -766,21 +787,102 @@ impl Runtime {
     }
 }
 
-/// Applies a reconciliation plan: atomically in an ONF bundle when asked and the switch takes
-/// it, else message by message confirmed by a barrier.
-async fn push_plan(handle: &SwitchHandle, bodies: Vec<Body>, bundles: bool) -> Result<(), String> {
-    if bundles {
-        match handle.bundle(bodies.clone()).await {
-            Ok(()) => return Ok(()),
+/// A switch's flows, groups and meters, dumped at once. A switch that answers the group or
+/// meter request with an error has no such table: it is reconciled without (the host reports
+/// the apps' groups or meters it cannot have, once). Any other failure fails the dump.
+async fn dump_switch(handle: &SwitchHandle) -> Result<SwitchDump, RequestError> {
+    let (flows, groups, meters) = tokio::join!(
+        handle.dump_flows(),
+        handle.dump_groups(),
+        handle.dump_meters()
+    );
+    let dpid = handle.dpid();
+    Ok(SwitchDump {
+        flows: flows?,
+        groups: table_or_none(dpid, "group", groups)?,
+        meters: table_or_none(dpid, "meter", meters)?,
+    })
+}
+
+/// A group or meter dump, `None` when the switch refused it (it has no such table).
+fn table_or_none<T>(
+    dpid: DatapathId,
+    what: &str,
+    dump: Result<Vec<T>, RequestError>,
+) -> Result<Option<Vec<T>>, RequestError> {
+    match dump {
+        Ok(entries) => Ok(Some(entries)),
+        Err(RequestError::Rejected(error)) => {
+            info!(%dpid, code = ?error.code, "switch has no {what} table");
+            Ok(None)
+        }
+        Err(other) => Err(other),
+    }
+}
+
+/// True if the switch has anything of ours: a flow with our cookie, a group or meter in our
+/// id layout.
+fn has_ours(dump: &SwitchDump) -> bool {
+    dump.flows
+        .iter()
+        .any(|f| FlowCookie::decode(f.cookie).is_some())
+        || dump
+            .groups
+            .iter()
+            .flatten()
+            .any(|g| OwnedId::decode(g.group_id.0).is_some())
+        || dump
+            .meters
+            .iter()
+            .flatten()
+            .any(|m| OwnedId::decode(m.meter_id.0).is_some())
+}
+
+/// Applies a reconciliation's changes in phase order (see [`Changes`]): meters added or
+/// modified, confirmed by a barrier; groups and flows atomically in one ONF bundle when asked
+/// and the switch takes it, else phase by phase, each confirmed by a barrier; meters deleted,
+/// confirmed. A phase refused in part does not stop the next: what depends on a refused
+/// message is refused in turn, and reported with it.
+async fn push_changes(handle: &SwitchHandle, changes: &Changes, bundles: bool) -> Pushed {
+    let mut out = Pushed::default();
+    confirm(handle, changes.first_meters(), &mut out).await;
+    let bundlable = changes.bundlable();
+    let bundled = if bundles && !bundlable.is_empty() {
+        match handle.bundle(bundlable).await {
+            Ok(()) => true,
             Err(e) => {
-                warn!(dpid = %handle.dpid(), error = %e, "bundle refused; applying one by one")
+                warn!(dpid = %handle.dpid(), error = %e, "bundle refused; applying phase by phase");
+                false
             }
         }
+    } else {
+        false
+    };
+    if !bundled {
+        for phase in changes.bundlable_phases() {
+            confirm(handle, phase, &mut out).await;
+        }
     }
-    handle
-        .send_confirmed(bodies)
-        .await
-        .map_err(|e| e.to_string())
+    confirm(handle, changes.last_meters(), &mut out).await;
+    out
+}
+
+/// Sends `bodies` confirmed by a barrier, noting what the switch refused in `out`.
+async fn confirm(handle: &SwitchHandle, bodies: Vec<Body>, out: &mut Pushed) {
+    if bodies.is_empty() {
+        return;
+    }
+    match handle.send_confirmed(bodies.clone()).await {
+        Ok(()) => {}
+        Err(ConfirmError::Rejected { failed }) => {
+            for f in failed {
+                if let Some(body) = bodies.get(f.index) {
+                    out.refused.push((body.clone(), f.error));
+                }
+            }
+        }
+        Err(e) => out.failures.push(e.to_string()),
+    }
 }
 
 /// How apps hear of a host change.
@@ -823,6 +925,7 @@ fn probe_out(port: PortNo, frame: bytes::Bytes) -> PacketOut {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use openflow::errcode::ErrorCode;
     use openflow::msg::{PacketIn, PacketInReason};
     use openflow::{Cookie, Match, OxmField, TableId};
 
@@ -865,5 +968,43 @@ mod tests {
         }
         assert_eq!(held.count, HELD_TOTAL);
         assert_eq!(held.dropped, 3 + HELD_PER_PORT as u64);
+    }
+
+    #[test]
+    fn a_refused_group_or_meter_dump_means_no_such_table_and_other_failures_fail() {
+        let dpid = DatapathId(1);
+        let listed: Result<Vec<u32>, RequestError> = Ok(vec![7]);
+        assert_eq!(table_or_none(dpid, "meter", listed), Ok(Some(vec![7])));
+        // OFPBRC_BAD_STAT: the switch has no meter table.
+        let refused = RequestError::Rejected(ErrorMsg::new(ErrorCode::from_raw(1, 2), Vec::new()));
+        assert_eq!(table_or_none::<u32>(dpid, "meter", Err(refused)), Ok(None));
+        let lost = RequestError::TimedOut;
+        assert_eq!(
+            table_or_none::<u32>(dpid, "group", Err(lost.clone())),
+            Err(lost)
+        );
+    }
+
+    #[test]
+    fn only_our_cookies_and_ids_count_as_ours() {
+        use crate::apphost::{OwnedId, Owner};
+        use openflow::msg::{GroupDesc, GroupType, MeterConfig, MeterFlags};
+        let theirs = SwitchDump {
+            flows: Vec::new(),
+            groups: Some(vec![GroupDesc {
+                group_type: GroupType::All,
+                group_id: openflow::GroupId(5),
+                buckets: Vec::new(),
+            }]),
+            meters: None,
+        };
+        assert!(!has_ours(&theirs));
+        let mut ours = theirs.clone();
+        ours.meters = Some(vec![MeterConfig {
+            flags: MeterFlags::KBPS,
+            meter_id: OwnedId::new(Owner::App(0), 1).meter(),
+            bands: Vec::new(),
+        }]);
+        assert!(has_ours(&ours));
     }
 }

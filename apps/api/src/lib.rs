@@ -25,11 +25,38 @@
 //! `slice_flows(dpid, s)` returns exactly the flows of `flows(dpid)` tagged `s`. The
 //! [`testing::Simulation`] checks after every event that the flows built slice by slice equal
 //! a full recomputation, so an invalidation an app forgot fails its tests.
+//!
+//! # Groups and meters
+//!
+//! An app that replicates (an OpenFlow ALL group per network), balances (SELECT groups) or
+//! rate-limits (meters) says so the same way: [`App::groups`] and [`App::meters`] return every
+//! [`GroupSpec`] and [`MeterSpec`] it wants on a switch, each tagged with a slice, and
+//! [`App::slice_groups`] / [`App::slice_meters`] those of one slice. Invalidating a slice asks
+//! for its flows, groups and meters together.
+//!
+//! An app names its groups and meters by its own small ids ([`LocalGroupId`],
+//! [`LocalMeterId`]), everywhere: in the specs, in flows' `group` actions and `meter`
+//! instructions, in buckets, in packet-outs. The host maps them into a namespace of wire ids
+//! that is the app's alone, so an app's flows are a pure function of its state and the view
+//! (the same in the `testing` simulation, in any registration order, after a restart) and can
+//! never name another owner's group. The host diffs groups and meters by id against the
+//! switch, like flows: identical ones are left alone, changed ones modified in place, and it
+//! orders each change so no flow ever points at a group or meter that is not there.
+//!
+//! The contract: every group or meter a flow (or a bucket) names is one the app wants on
+//! that switch, in any slice; when a slice stops wanting a group, the flows that name it
+//! must go in the same invalidation (OpenFlow deletes a flow whose group is deleted). The
+//! simulation checks both after every event.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::{Ipv4Addr, Ipv6Addr};
 use std::time::Instant;
 
+mod group;
+mod meter;
+
+pub use group::{GroupSpec, LocalGroupId};
+pub use meter::{LocalMeterId, MeterSpec};
 pub use openflow;
 use openflow::instruction::Instruction;
 use openflow::msg::{FlowModFlags, FlowRemovedReason, PacketIn, PacketOut};
@@ -265,13 +292,14 @@ pub enum Event<'a> {
 /// What an app asks the controller to do in response to an event.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Action {
-    /// Ask [`App::flows`] again for this switch and push the difference.
+    /// Ask [`App::flows`] (and groups and meters) again for this switch and push the
+    /// difference.
     Invalidate(DatapathId),
-    /// Ask [`App::flows`] again for every switch.
+    /// Ask [`App::flows`] (and groups and meters) again for every switch.
     InvalidateAll,
-    /// Ask [`App::slice_flows`] again for one slice of one switch.
+    /// Ask [`App::slice_flows`] (and groups and meters) again for one slice of one switch.
     InvalidateSlice(DatapathId, Slice),
-    /// Ask [`App::slice_flows`] again for one slice on every switch.
+    /// Ask [`App::slice_flows`] (and groups and meters) again for one slice on every switch.
     InvalidateSliceEverywhere(Slice),
     /// Send a packet out of a switch.
     PacketOut(DatapathId, PacketOut),
@@ -305,17 +333,17 @@ impl Ctx {
         self.now
     }
 
-    /// Marks a switch's flows stale.
+    /// Marks a switch's flows, groups and meters stale.
     pub fn invalidate(&mut self, dpid: DatapathId) {
         self.actions.push(Action::Invalidate(dpid));
     }
 
-    /// Marks every switch's flows stale.
+    /// Marks every switch's flows, groups and meters stale.
     pub fn invalidate_all(&mut self) {
         self.actions.push(Action::InvalidateAll);
     }
 
-    /// Marks one slice of a switch's flows stale.
+    /// Marks one slice of a switch's flows, groups and meters stale.
     pub fn invalidate_slice(&mut self, dpid: DatapathId, slice: Slice) {
         self.actions.push(Action::InvalidateSlice(dpid, slice));
     }
@@ -366,6 +394,36 @@ pub trait App: Send {
         let mut flows = self.flows(dpid, view);
         flows.retain(|f| f.slice == *slice);
         flows
+    }
+
+    /// Every group this app wants on `dpid` now, each tagged with its slice; a pure function
+    /// like [`flows`](App::flows). The default wants none.
+    fn groups(&self, dpid: DatapathId, view: &dyn View) -> Vec<GroupSpec> {
+        let _ = (dpid, view);
+        Vec::new()
+    }
+
+    /// The groups of one slice on `dpid`: exactly those of [`groups`](App::groups) tagged
+    /// `slice`. The default computes them all and keeps that slice.
+    fn slice_groups(&self, dpid: DatapathId, slice: &Slice, view: &dyn View) -> Vec<GroupSpec> {
+        let mut groups = self.groups(dpid, view);
+        groups.retain(|g| g.slice == *slice);
+        groups
+    }
+
+    /// Every meter this app wants on `dpid` now, each tagged with its slice; a pure function
+    /// like [`flows`](App::flows). The default wants none.
+    fn meters(&self, dpid: DatapathId, view: &dyn View) -> Vec<MeterSpec> {
+        let _ = (dpid, view);
+        Vec::new()
+    }
+
+    /// The meters of one slice on `dpid`: exactly those of [`meters`](App::meters) tagged
+    /// `slice`. The default computes them all and keeps that slice.
+    fn slice_meters(&self, dpid: DatapathId, slice: &Slice, view: &dyn View) -> Vec<MeterSpec> {
+        let mut meters = self.meters(dpid, view);
+        meters.retain(|m| m.slice == *slice);
+        meters
     }
 
     /// Reacts to an event. The default does nothing.

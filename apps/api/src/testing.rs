@@ -7,9 +7,14 @@
 //! - `packet`: Ethernet/802.1Q/ARP/IPv4 frames parsed from and emitted to bytes;
 //! - `matcher`: OXM matching (with masks) and set-field on those packets;
 //! - `table`: multi-table lookup by priority, goto_table, apply/write actions, timeouts;
+//! - `group`: the app's groups (all, select, indirect, fast failover) and their buckets;
 //! - `view`: the fake network, its flood tree and shortest paths, and ready topologies;
-//! - `sim`: packets followed across links, packet-ins to the app, its actions applied.
+//! - `sim`: packets followed across links, packet-ins to the app, its actions applied;
+//! - `built`: the app's flows, groups and meters as built slice by slice, checked against a
+//!   full recomputation.
 
+mod built;
+mod group;
 mod matcher;
 mod packet;
 mod sim;

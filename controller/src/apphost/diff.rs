@@ -19,13 +19,24 @@
 //!
 //! The result lists deletes first, then modifies, then adds, each in key order so plans are
 //! deterministic.
+//!
+//! Groups and meters are keyed by id, not by match, and their id says whose they are (see
+//! [`ids`](super::ids)), so [`diff_by_id`] needs no conflicts: for ids we manage, identical
+//! means nothing is sent, different a `MODIFY` (in place: flows that use the group or meter
+//! keep using it), missing an `ADD`, unwanted a `DELETE`. Ids we do not manage are never
+//! touched.
 
 use std::collections::BTreeMap;
 
 use openflow::Cookie;
-use openflow::msg::{FlowMod, FlowModCommand};
+use openflow::msg::{
+    FlowMod, FlowModCommand, GroupMod, GroupModCommand, MeterMod, MeterModCommand,
+};
 
 use super::canon::{CanonicalKey, FlowEntry};
+use super::group::GroupEntry;
+use super::meter::MeterEntry;
+use super::plan::Changes;
 
 /// Flows by canonical key.
 pub type FlowTable = BTreeMap<CanonicalKey, FlowEntry>;
@@ -115,6 +126,145 @@ pub fn diff(desired: &FlowTable, actual: &FlowTable, managed: impl Fn(Cookie) ->
     out
 }
 
+/// An entry a switch keys by id: a group or a meter.
+pub trait ById: Clone {
+    /// Its id type.
+    type Id: Ord + Copy;
+    /// Its id.
+    fn id(&self) -> Self::Id;
+    /// True if the switch would report both the same way.
+    fn same_as(&self, other: &Self) -> bool;
+}
+
+impl ById for GroupEntry {
+    type Id = openflow::GroupId;
+    fn id(&self) -> Self::Id {
+        self.id
+    }
+    fn same_as(&self, other: &Self) -> bool {
+        GroupEntry::same_as(self, other)
+    }
+}
+
+impl ById for MeterEntry {
+    type Id = openflow::MeterId;
+    fn id(&self) -> Self::Id {
+        self.id
+    }
+    fn same_as(&self, other: &Self) -> bool {
+        MeterEntry::same_as(self, other)
+    }
+}
+
+/// What must change among a switch's groups or meters, each list in id order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IdDiff<E> {
+    /// Ours, present, no longer wanted.
+    pub deletes: Vec<E>,
+    /// Present and wanted otherwise.
+    pub modifies: Vec<E>,
+    /// Wanted and missing.
+    pub adds: Vec<E>,
+}
+
+impl<E> Default for IdDiff<E> {
+    fn default() -> IdDiff<E> {
+        IdDiff {
+            deletes: Vec::new(),
+            modifies: Vec::new(),
+            adds: Vec::new(),
+        }
+    }
+}
+
+impl<E> IdDiff<E> {
+    /// True when nothing changes.
+    pub fn is_empty(&self) -> bool {
+        self.deletes.is_empty() && self.modifies.is_empty() && self.adds.is_empty()
+    }
+}
+
+/// The difference that turns `actual` into `desired`, touching only ids `managed` accepts.
+pub fn diff_by_id<E: ById>(
+    desired: &BTreeMap<E::Id, E>,
+    actual: &BTreeMap<E::Id, E>,
+    managed: impl Fn(E::Id) -> bool,
+) -> IdDiff<E> {
+    let mut out = IdDiff::default();
+    for (id, have) in actual {
+        if !managed(*id) {
+            continue;
+        }
+        match desired.get(id) {
+            None => out.deletes.push(have.clone()),
+            Some(want) if want.same_as(have) => {}
+            Some(want) => out.modifies.push(want.clone()),
+        }
+    }
+    for (id, want) in desired {
+        if !actual.contains_key(id) {
+            out.adds.push(want.clone());
+        }
+    }
+    out
+}
+
+/// What it takes to turn a flow we installed into the one wanted at the same key.
+pub enum Change {
+    /// Nothing: they are the same.
+    None,
+    /// `MODIFY_STRICT`: only the instructions differ.
+    Modify,
+    /// `ADD` over it: the cookie, timeouts or flags differ.
+    Add,
+}
+
+/// Compares two entries at the same key by the rules of [`diff`].
+pub fn change(want: &FlowEntry, had: &FlowEntry) -> Change {
+    let same_settings = want.cookie == had.cookie
+        && want.idle_timeout == had.idle_timeout
+        && want.hard_timeout == had.hard_timeout;
+    // Both are ours and built the same way: equal as given is the common, cheap case.
+    if same_settings && want.flags == had.flags && want.instructions == had.instructions {
+        return Change::None;
+    }
+    if want.same_as(had) {
+        return Change::None;
+    }
+    if same_settings && want.body().flags == had.body().flags {
+        Change::Modify
+    } else {
+        Change::Add
+    }
+}
+
+/// The messages of a flow diff and a group and meter diff, in phases.
+pub fn changes(
+    flows: &FlowDiff,
+    groups: &IdDiff<GroupEntry>,
+    meters: &IdDiff<MeterEntry>,
+) -> Changes {
+    Changes {
+        meters_first: meter_mods(&meters.adds, MeterModCommand::Add)
+            .chain(meter_mods(&meters.modifies, MeterModCommand::Modify))
+            .collect(),
+        groups_first: group_mods(&groups.adds, GroupModCommand::Add)
+            .chain(group_mods(&groups.modifies, GroupModCommand::Modify))
+            .collect(),
+        flows: flows.flow_mods(),
+        groups_last: group_mods(&groups.deletes, GroupModCommand::Delete).collect(),
+        meters_last: meter_mods(&meters.deletes, MeterModCommand::Delete).collect(),
+    }
+}
+
+fn group_mods(groups: &[GroupEntry], command: GroupModCommand) -> impl Iterator<Item = GroupMod> {
+    groups.iter().map(move |g| g.group_mod(command))
+}
+
+fn meter_mods(meters: &[MeterEntry], command: MeterModCommand) -> impl Iterator<Item = MeterMod> {
+    meters.iter().map(move |m| m.meter_mod(command))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -201,6 +351,39 @@ mod tests {
                 holder: FOREIGN
             }]
         );
+    }
+
+    fn group(id: u32, port: u32) -> GroupEntry {
+        GroupEntry {
+            id: openflow::GroupId(id),
+            group_type: openflow::msg::GroupType::All,
+            buckets: vec![openflow::msg::Bucket::new(
+                0,
+                vec![Action::output(PortNo(port))],
+            )],
+        }
+    }
+
+    fn by_id(entries: &[GroupEntry]) -> BTreeMap<openflow::GroupId, GroupEntry> {
+        entries.iter().map(|g| (g.id, g.clone())).collect()
+    }
+
+    #[test]
+    fn groups_diff_by_id_and_leave_unmanaged_ids_alone() {
+        let actual = by_id(&[group(1, 1), group(0x6e10_0001, 1), group(0x6e10_0002, 1)]);
+        let desired = by_id(&[
+            group(0x6e10_0001, 1),
+            group(0x6e10_0002, 2),
+            group(0x6e10_0003, 3),
+        ]);
+        let ours = |id: openflow::GroupId| id.0 >> 16 == 0x6e10;
+        let d = diff_by_id(&desired, &actual, ours);
+        assert!(d.deletes.is_empty(), "group 1 is not ours");
+        assert_eq!(d.modifies, [group(0x6e10_0002, 2)]);
+        assert_eq!(d.adds, [group(0x6e10_0003, 3)]);
+        let d = diff_by_id(&BTreeMap::new(), &actual, ours);
+        assert_eq!(d.deletes, [group(0x6e10_0001, 1), group(0x6e10_0002, 1)]);
+        assert!(diff_by_id(&desired, &desired, ours).is_empty());
     }
 
     #[test]

@@ -1,129 +1,78 @@
-//! The app host: registers apps, dispatches events to them, and turns the flows they want into
-//! the FLOW_MODs that bring each switch there, sending only the difference.
+//! The app host: registers apps, dispatches events to them, and turns the flows, groups and
+//! meters they want into the messages that bring each switch there, sending only the
+//! difference.
 //!
-//! Sans-IO: the runtime calls the host with events, flow dumps, errors and `now`, and sends
-//! what it returns (through [`plan`](super::plan)). Per switch the host keeps what it last
-//! pushed (`installed`), each flow with the app and [`Slice`] it came from, and what is stale:
-//! whole apps or single slices. A [`refresh`](AppHost::refresh) asks the apps again for only
-//! the stale part and sends only what changed in it, so learning one host costs the flows of
-//! that host, not a recomputation of the switch. [`reconcile`](AppHost::reconcile) on
-//! (re)connection or after a controller restart diffs everything against the switch's real
-//! table and leaves identical flows untouched — counters and durations survive, which is what
-//! makes a restart hitless.
+//! Sans-IO: the runtime calls the host with events, dumps, errors and `now`, and sends what
+//! it returns (through [`plan`](mod@super::plan)). Per switch the host keeps what it last pushed
+//! (see `switch.rs`), each flow, group and meter with the app and [`Slice`] it
+//! came from, and what is stale: whole apps or single slices. A
+//! [`refresh`](AppHost::refresh) asks the apps again for only the stale part and sends only
+//! what changed in it, so learning one host costs the flows of that host, not a
+//! recomputation of the switch. [`reconcile`](AppHost::reconcile) on (re)connection or after
+//! a controller restart diffs everything against the switch's real flows, groups and meters
+//! and leaves identical ones untouched — counters and durations survive, which is what makes
+//! a restart hitless.
+//!
+//! Groups and meters follow the flows' rules, keyed by id in each app's namespace (see
+//! [`ids`]). The host keeps three invariants between them:
+//!
+//! * a flow is only sent when every group and meter it names is wanted on the switch (else
+//!   it is dropped and reported), and the change set puts group and meter adds before it
+//!   (see [`Changes`]);
+//! * a group or meter is only deleted after the flows that named it: when a refresh deletes
+//!   one that a flow of a slice not asked again still names, that flow is deleted first, as
+//!   the switch would, reported ([`InstallError::Dangling`]), and its slice asked again;
+//! * a flow held back because a group or meter it names was refused (or the switch has no
+//!   table for it) is retried when that group or meter is next sent.
 //!
 //! Apps must be registered in the same order on every start: the registration index is the
-//! owner in each flow's cookie (see [`cookie`](super::cookie)).
+//! owner in each flow's cookie (see [`cookie`](super::cookie)) and in each group's and
+//! meter's id.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+#[path = "collect.rs"]
+mod collect;
+#[path = "refused.rs"]
+mod refused;
+
+use std::collections::{BTreeMap, BTreeSet};
 use std::time::Instant;
 
-use navarch_app::{Action, App, Ctx, Event, FlowSpec, Slice, View};
-use openflow::msg::{ErrorMsg, FlowMod, FlowModCommand, FlowRemoved, FlowStats};
-use openflow::{Cookie, DatapathId, ErrorCode, TableId};
+use navarch_app::{Action, App, Ctx, Event, Slice, View};
+use openflow::msg::{FlowRemoved, FlowStats, GroupDesc, MeterConfig};
+use openflow::{Cookie, DatapathId, GroupId, MeterId, TableId};
 
-use super::canon::{CanonicalKey, FlowEntry};
+pub use super::error::{InstallError, Kind, RegisterError};
+
+use super::canon::FlowEntry;
 use super::cookie::{FlowCookie, Owner};
-use super::diff::{FlowDiff, FlowTable, diff};
+use super::diff::{Change, FlowDiff, FlowTable, IdDiff, change, changes, diff, diff_by_id};
+use super::group::GroupEntry;
+use super::ids::{self, OwnedId};
+use super::meter::MeterEntry;
+use super::plan::Changes;
+use super::switch::{Entries, Named, Owned, Part, SwitchState};
 
-/// Why an app could not be registered.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-pub enum RegisterError {
-    /// The cookie layout has no owner value left for another app.
-    #[error(
-        "app {app}: no room for more than {} apps in the cookie",
-        Owner::MAX_APPS
-    )]
-    TooManyApps {
-        /// The app refused.
-        app: &'static str,
-    },
-    /// An app with this name is already registered.
-    #[error("app {app} is already registered")]
-    DuplicateName {
-        /// The name.
-        app: &'static str,
-    },
-    /// Another app already owns a table this app claims.
-    #[error("app {app} claims table {}, which app {owner} owns", table.0)]
-    TableTaken {
-        /// The app refused.
-        app: &'static str,
-        /// The table.
-        table: TableId,
-        /// The app that owns it.
-        owner: &'static str,
-    },
+/// What a switch reported it has: every flow, and every group and meter where it has a group
+/// or meter table.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SwitchDump {
+    /// Every flow of every table.
+    pub flows: Vec<FlowStats>,
+    /// Every group (`None`: the switch refused to describe its groups: it has none).
+    pub groups: Option<Vec<GroupDesc>>,
+    /// Every meter (`None`: the switch refused to describe its meters: it has none).
+    pub meters: Option<Vec<MeterConfig>>,
 }
 
-/// A flow the host did not install, or the switch refused.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-pub enum FlowError {
-    /// An app asked for a flow in a table it does not own; the flow was dropped.
-    #[error("{dpid}: app {app} wants a flow in table {}, which it does not own", table.0)]
-    ForeignTable {
-        /// The switch.
-        dpid: DatapathId,
-        /// The app.
-        app: &'static str,
-        /// The table it asked for.
-        table: TableId,
-    },
-    /// Two flows wanted the same table, priority and match; the later one was dropped.
-    #[error("{dpid}: app {app} wants a flow at table {} priority {priority} that app {first} already wants", table.0)]
-    DuplicateKey {
-        /// The switch.
-        dpid: DatapathId,
-        /// The app whose flow was dropped.
-        app: &'static str,
-        /// The app whose flow was kept.
-        first: &'static str,
-        /// The table.
-        table: TableId,
-        /// The priority.
-        priority: u16,
-    },
-    /// An app's `slice_flows` returned a flow of another slice; the flow was dropped.
-    #[error("{dpid}: app {app} returned a flow of slice {got:?} when asked for slice {asked:?}")]
-    WrongSlice {
-        /// The switch.
-        dpid: DatapathId,
-        /// The app.
-        app: &'static str,
-        /// The slice asked for.
-        asked: Slice,
-        /// The slice of the flow returned.
-        got: Slice,
-    },
-    /// A flow the host does not manage holds the key of a wanted flow; it was left alone.
-    #[error("{dpid}: app {app} wants a flow at table {} priority {priority}, held by foreign cookie {:#x}", table.0, holder.0)]
-    Occupied {
-        /// The switch.
-        dpid: DatapathId,
-        /// The app that wanted the key.
-        app: &'static str,
-        /// The table.
-        table: TableId,
-        /// The priority.
-        priority: u16,
-        /// The cookie of the flow on the switch.
-        holder: Cookie,
-    },
-    /// The switch answered a FLOW_MOD with an error; the flow is not retried until it changes.
-    #[error("{dpid}: switch refused {command:?} for app {app} at table {} priority {priority}: {code:?}", table.0)]
-    Rejected {
-        /// The switch.
-        dpid: DatapathId,
-        /// The owner of the flow.
-        app: &'static str,
-        /// The command refused.
-        command: FlowModCommand,
-        /// The table.
-        table: TableId,
-        /// The priority.
-        priority: u16,
-        /// The switch's error.
-        code: ErrorCode,
-    },
+impl SwitchDump {
+    /// A switch with these flows and group and meter tables that are empty.
+    pub fn flows(flows: Vec<FlowStats>) -> SwitchDump {
+        SwitchDump {
+            flows,
+            groups: Some(Vec::new()),
+            meters: Some(Vec::new()),
+        }
+    }
 }
 
 /// One registered app.
@@ -134,30 +83,7 @@ struct Registered {
     tables: BTreeSet<TableId>,
 }
 
-/// A flow of ours on a switch, with where it came from.
-#[derive(Clone, Debug)]
-struct Installed {
-    entry: FlowEntry,
-    /// The app's registration index.
-    app: usize,
-    slice: Slice,
-}
-
-/// What the host knows of one switch.
-#[derive(Default)]
-struct SwitchFlows {
-    /// Our flows as we last pushed them (or found them at reconciliation).
-    installed: BTreeMap<CanonicalKey, Installed>,
-    /// The keys each (app, slice) installed. May name keys since removed or now held by
-    /// another slice: readers check `installed`.
-    slices: HashMap<(usize, Slice), Vec<CanonicalKey>>,
-    /// Flows the switch refused, as we sent them; not sent again while the app wants the same.
-    failed: BTreeMap<CanonicalKey, FlowEntry>,
-    /// Keys a flow we do not manage held at reconciliation: never written until the next one.
-    conflicted: BTreeMap<CanonicalKey, Cookie>,
-}
-
-/// What of one app's flows on a switch must be asked for again.
+/// What of one app's wishes on a switch must be asked for again.
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Stale {
     /// Everything.
@@ -178,15 +104,15 @@ impl Stale {
     }
 }
 
-/// The stale part of each app's flows on one switch, by registration index.
+/// The stale part of each app's wishes on one switch, by registration index.
 type StaleApps = BTreeMap<usize, Stale>;
 
 /// The app host.
 pub struct AppHost {
     apps: Vec<Registered>,
-    switches: BTreeMap<DatapathId, SwitchFlows>,
+    switches: BTreeMap<DatapathId, SwitchState>,
     stale: BTreeMap<DatapathId, StaleApps>,
-    errors: Vec<FlowError>,
+    errors: Vec<InstallError>,
 }
 
 impl AppHost {
@@ -257,7 +183,7 @@ impl AppHost {
     }
 
     /// Gives an event to every app in registration order and returns what they asked for,
-    /// except invalidations, which the host records ([`take_stale`](AppHost::take_stale)).
+    /// except invalidations, which the host records ([`stale_switches`](AppHost::stale_switches)).
     /// `SwitchDown` also forgets what the host knew of that switch's flows.
     pub fn dispatch(&mut self, event: &Event<'_>, view: &dyn View, now: Instant) -> Vec<Action> {
         let mut rest = Vec::new();
@@ -284,6 +210,22 @@ impl AppHost {
                 Action::InvalidateSlice(dpid, slice) => self.mark(dpid, index, Some(slice)),
                 Action::InvalidateSliceEverywhere(slice) => {
                     self.mark_everywhere(index, Some(slice))
+                }
+                Action::PacketOut(dpid, mut po) => {
+                    // Apps name groups by local id in packet-outs too.
+                    let r = &self.apps[index];
+                    let mut refs = ids::Refs::default();
+                    match ids::map_actions(r.owner, &mut po.actions, &mut refs) {
+                        Ok(()) => rest.push(Action::PacketOut(dpid, po)),
+                        Err(reference) => {
+                            let app = r.app.name();
+                            self.report(InstallError::NotLocal {
+                                dpid,
+                                app,
+                                reference,
+                            });
+                        }
+                    }
                 }
                 other => rest.push(other),
             }
@@ -338,40 +280,58 @@ impl AppHost {
         self.stale.remove(&dpid);
     }
 
-    /// The FLOW_MODs that bring a switch from its real flow table `actual` (a complete flow
-    /// dump) to what the apps want, deletes first. Flows the host does not manage are left
-    /// alone; flows of ours the switch has identically are not touched. Starts the switch's
-    /// bookkeeping afresh (flows that failed before are tried again once).
-    pub fn reconcile(
-        &mut self,
-        dpid: DatapathId,
-        view: &dyn View,
-        actual: &[FlowStats],
-    ) -> Vec<FlowMod> {
-        let actual: FlowTable = actual
+    /// The changes that bring a switch from what it reported (`dump`) to what the apps want:
+    /// groups and meters by id, flows by key, ordered as [`Changes`] says. Flows, groups and
+    /// meters the host does not manage are left alone; ours the switch has identically are not
+    /// touched. Starts the switch's bookkeeping afresh (what failed before is tried again
+    /// once). A switch without a group or meter table (`None` in the dump) gets none of the
+    /// apps' groups or meters, each reported once.
+    pub fn reconcile(&mut self, dpid: DatapathId, view: &dyn View, dump: &SwitchDump) -> Changes {
+        let actual: FlowTable = dump
+            .flows
             .iter()
             .map(FlowEntry::from_stats)
             .map(|e| (e.key(), e))
             .collect();
-        self.switches.insert(dpid, SwitchFlows::default());
-        self.stale.remove(&dpid);
-        let mut wanted = BTreeMap::new();
-        for index in 0..self.apps.len() {
-            let flows = self.apps[index].app.flows(dpid, view);
-            self.collect(dpid, index, None, flows, &mut wanted);
-        }
-        let desired: FlowTable = wanted
+        let actual_groups: BTreeMap<GroupId, GroupEntry> = dump
+            .groups
             .iter()
-            .map(|(k, i): (&CanonicalKey, &Installed)| (k.clone(), i.entry.clone()))
+            .flatten()
+            .map(|g| (g.group_id, GroupEntry::from_desc(g)))
             .collect();
+        let actual_meters: BTreeMap<MeterId, MeterEntry> = dump
+            .meters
+            .iter()
+            .flatten()
+            .map(|m| (m.meter_id, MeterEntry::from_config(m)))
+            .collect();
+        let state = SwitchState::new(dump.groups.is_some(), dump.meters.is_some());
+        self.switches.insert(dpid, state);
+        self.stale.remove(&dpid);
+        let answers = (0..self.apps.len())
+            .map(|index| self.ask(index, dpid, None, view))
+            .collect();
+        let mut wanted = self.collect(dpid, answers, &Entries::default());
+
         let count = self.apps.len();
-        let d: FlowDiff = diff(&desired, &actual, |c| managed(c, count));
+        let desired: FlowTable = wanted
+            .flows
+            .iter()
+            .map(|(k, o)| (k.clone(), o.entry.clone()))
+            .collect();
+        let d = diff(&desired, &actual, |c| managed(cookie_owner(c), count));
+        let groups = diff_by_id(&entries(&wanted.groups), &actual_groups, |id| {
+            managed(id_owner(id.0), count)
+        });
+        let meters = diff_by_id(&entries(&wanted.meters), &actual_meters, |id| {
+            managed(id_owner(id.0), count)
+        });
         let mut conflicted = BTreeMap::new();
         for conflict in &d.conflicts {
             let w = &conflict.wanted;
-            let error = FlowError::Occupied {
+            let error = InstallError::Occupied {
                 dpid,
-                app: self.app_name(w.cookie),
+                app: self.app_name(cookie_owner(w.cookie)),
                 table: w.table,
                 priority: w.priority,
                 holder: conflict.holder,
@@ -379,88 +339,52 @@ impl AppHost {
             self.report(error);
             conflicted.insert(w.key(), conflict.holder);
         }
-        let flows = self.switches.entry(dpid).or_default();
-        for (key, installed) in wanted {
-            if conflicted.contains_key(&key) {
-                continue;
-            }
-            flows
-                .slices
-                .entry((installed.app, installed.slice.clone()))
-                .or_default()
-                .push(key.clone());
-            flows.installed.insert(key, installed);
+        wanted.flows.retain(|k, _| !conflicted.contains_key(k));
+        if let Some(state) = self.switches.get_mut(&dpid) {
+            state.record(wanted);
+            state.conflicted = conflicted;
         }
-        flows.conflicted = conflicted;
-        let mods = d.flow_mods();
-        if !mods.is_empty() {
-            tracing::debug!(%dpid, deletes = d.deletes.len(), modifies = d.modifies.len(),
-                adds = d.adds.len(), "flow changes");
-        }
-        mods
+        log_changes(dpid, &d, &groups, &meters);
+        changes(&d, &groups, &meters)
     }
 
-    /// The FLOW_MODs that bring a reconciled switch from what the host last pushed to what
-    /// the apps want now in the parts they invalidated, deletes first; empty for a switch
-    /// never reconciled or with nothing stale.
-    pub fn refresh(&mut self, dpid: DatapathId, view: &dyn View) -> Vec<FlowMod> {
+    /// The changes that bring a reconciled switch from what the host last pushed to what the
+    /// apps want now in the parts they invalidated, ordered as [`Changes`] says; empty for a
+    /// switch never reconciled or with nothing stale.
+    pub fn refresh(&mut self, dpid: DatapathId, view: &dyn View) -> Changes {
         let Some(stale) = self.stale.remove(&dpid) else {
-            return Vec::new();
+            return Changes::default();
         };
-        if !self.switches.contains_key(&dpid) {
-            return Vec::new();
-        }
-        // Ask the apps first, then take out everything the stale parts had installed, so a
-        // flow that moved from one stale slice to another is compared, not deleted.
-        let mut fresh: Vec<(usize, Option<Slice>, Vec<FlowSpec>)> = Vec::new();
+        let Some(state) = self.switches.get(&dpid) else {
+            return Changes::default();
+        };
+        // Ask the apps first, then take out everything the stale parts had installed, so an
+        // entry that moved from one stale slice to another is compared, not deleted.
+        let mut answers = Vec::new();
+        let mut parts: Vec<Part> = Vec::new();
         for (&index, part) in &stale {
-            let app = &self.apps[index].app;
             match part {
-                Stale::All => fresh.push((index, None, app.flows(dpid, view))),
+                Stale::All => {
+                    answers.push(self.ask(index, dpid, None, view));
+                    parts.extend(state.parts_of(index));
+                }
                 Stale::Slices(slices) => {
                     for slice in slices {
-                        let flows = app.slice_flows(dpid, slice, view);
-                        fresh.push((index, Some(slice.clone()), flows));
+                        answers.push(self.ask(index, dpid, Some(slice), view));
+                        parts.push((index, slice.clone()));
                     }
                 }
             }
         }
-        let Some(flows) = self.switches.get_mut(&dpid) else {
-            return Vec::new();
+        let Some(state) = self.switches.get_mut(&dpid) else {
+            return Changes::default();
         };
-        let mut before: BTreeMap<CanonicalKey, Installed> = BTreeMap::new();
-        for (&index, part) in &stale {
-            let parts: Vec<(usize, Slice)> = match part {
-                Stale::All => flows
-                    .slices
-                    .keys()
-                    .filter(|(i, _)| *i == index)
-                    .cloned()
-                    .collect(),
-                Stale::Slices(slices) => slices.iter().map(|s| (index, s.clone())).collect(),
-            };
-            for part in parts {
-                for key in flows.slices.remove(&part).unwrap_or_default() {
-                    let owned = flows
-                        .installed
-                        .get(&key)
-                        .is_some_and(|i| (i.app, &i.slice) == (part.0, &part.1));
-                    if owned && let Some(installed) = flows.installed.remove(&key) {
-                        before.insert(key, installed);
-                    }
-                }
-            }
-        }
-        let mut wanted = BTreeMap::new();
-        for (index, slice, specs) in fresh {
-            self.collect(dpid, index, slice.as_ref(), specs, &mut wanted);
-        }
+        let mut before = state.take(&parts);
+        let wanted = self.collect(dpid, answers, &before);
+
         let mut d = FlowDiff::default();
-        let Some(flows) = self.switches.get_mut(&dpid) else {
-            return Vec::new();
-        };
-        for (key, want) in wanted {
-            match before.remove(&key) {
+        for (key, want) in &wanted.flows {
+            match before.flows.remove(key) {
                 None => d.adds.push(want.entry.clone()),
                 Some(had) => match change(&want.entry, &had.entry) {
                     Change::None => {}
@@ -468,95 +392,56 @@ impl AppHost {
                     Change::Add => d.adds.push(want.entry.clone()),
                 },
             }
-            flows
-                .slices
-                .entry((want.app, want.slice.clone()))
-                .or_default()
-                .push(key.clone());
-            flows.installed.insert(key, want);
         }
-        d.deletes = before.into_values().map(|i| i.entry).collect();
-        let mods = d.flow_mods();
-        if !mods.is_empty() {
-            tracing::debug!(%dpid, deletes = d.deletes.len(), modifies = d.modifies.len(),
-                adds = d.adds.len(), "flow changes");
-        }
-        mods
-    }
+        d.deletes = before.flows.into_values().map(|o| o.entry).collect();
+        let groups = diff_by_id(&entries(&wanted.groups), &entries(&before.groups), |_| true);
+        let meters = diff_by_id(&entries(&wanted.meters), &entries(&before.meters), |_| true);
+        let Some(state) = self.switches.get_mut(&dpid) else {
+            return Changes::default();
+        };
+        state.record(wanted);
 
-    /// Turns an app's flows into entries with its cookie, into `out`, dropping (and
-    /// reporting) flows in tables it does not own, of another slice than asked, or whose key
-    /// is already wanted or installed by another app or slice; and silently dropping flows
-    /// the switch refused before in the same form, or whose key a foreign flow holds.
-    fn collect(
-        &mut self,
-        dpid: DatapathId,
-        index: usize,
-        asked: Option<&Slice>,
-        specs: Vec<FlowSpec>,
-        out: &mut BTreeMap<CanonicalKey, Installed>,
-    ) {
-        let r = &self.apps[index];
-        let cookie = FlowCookie::new(r.owner, r.generation).encode();
-        let name = r.app.name();
-        let mut errors = Vec::new();
-        let flows = self.switches.get(&dpid);
-        for spec in specs {
-            if !r.tables.contains(&spec.table) {
-                errors.push(FlowError::ForeignTable {
-                    dpid,
-                    app: name,
-                    table: spec.table,
-                });
-                continue;
-            }
-            if let Some(asked) = asked
-                && spec.slice != *asked
-            {
-                errors.push(FlowError::WrongSlice {
-                    dpid,
-                    app: name,
-                    asked: asked.clone(),
-                    got: spec.slice,
-                });
-                continue;
-            }
-            let entry = FlowEntry::from_spec(&spec, cookie);
-            let key = entry.key();
-            let holder = out
-                .get(&key)
-                .map(|i| i.app)
-                .or_else(|| flows.and_then(|f| f.installed.get(&key)).map(|i| i.app));
-            if let Some(first) = holder {
-                errors.push(FlowError::DuplicateKey {
-                    dpid,
-                    app: name,
-                    first: self.apps[first].app.name(),
-                    table: spec.table,
-                    priority: spec.priority,
-                });
-                continue;
-            }
-            if let Some(f) = flows
-                && (f.conflicted.contains_key(&key)
-                    || f.failed
-                        .get(&key)
-                        .is_some_and(|failed| failed.same_as(&entry)))
-            {
-                continue;
-            }
-            out.insert(
-                key,
-                Installed {
-                    entry,
-                    app: index,
-                    slice: spec.slice,
-                },
-            );
+        // Flows of parts not asked again that name a group or meter going away would vanish
+        // with it: delete them first, and ask their slices again.
+        let gone_groups: Vec<GroupId> = groups.deletes.iter().map(|g| g.id).collect();
+        let gone_meters: Vec<MeterId> = meters.deletes.iter().map(|m| m.id).collect();
+        let dangling = state.take_flows_naming(&gone_groups, &gone_meters);
+        // Flows held back for want of a group or meter now sent are tried again.
+        let sent_groups: Vec<GroupId> = groups
+            .adds
+            .iter()
+            .chain(&groups.modifies)
+            .map(|g| g.id)
+            .collect();
+        let sent_meters: Vec<MeterId> = meters
+            .adds
+            .iter()
+            .chain(&meters.modifies)
+            .map(|m| m.id)
+            .collect();
+        let retried = state.take_failed_naming(&sent_groups, &sent_meters);
+        for (named, flow) in dangling {
+            let (kind, local) = match named {
+                Named::Group(g) => (Kind::Group, local_id(g.0)),
+                Named::Meter(m) => (Kind::Meter, local_id(m.0)),
+            };
+            let error = InstallError::Dangling {
+                dpid,
+                app: self.apps[flow.app].app.name(),
+                kind,
+                id: local,
+                table: flow.entry.table,
+                priority: flow.entry.priority,
+            };
+            self.report(error);
+            d.deletes.push(flow.entry);
+            self.mark(dpid, flow.app, Some(flow.slice));
         }
-        for e in errors {
-            self.report(e);
+        for (_, flow) in retried {
+            self.mark(dpid, flow.app, Some(flow.slice));
         }
+        log_changes(dpid, &d, &groups, &meters);
+        changes(&d, &groups, &meters)
     }
 
     /// Handles a FLOW_REMOVED: forgets the flow and tells the app that owns it.
@@ -580,13 +465,14 @@ impl AppHost {
         // A flow we believed installed is gone: its slice is stale, so a flow its app still
         // wants is put back. (Flows we deleted ourselves are no longer installed.)
         let key = entry.key();
-        let gone = self.switches.get_mut(&dpid).and_then(|flows| {
-            let ours = flows
+        let gone = self.switches.get_mut(&dpid).and_then(|state| {
+            let ours = state
                 .installed
+                .flows
                 .get(&key)
-                .is_some_and(|i| i.entry.cookie == removed.cookie);
+                .is_some_and(|o| o.entry.cookie == removed.cookie);
             if ours {
-                flows.installed.remove(&key)
+                state.installed.flows.remove(&key)
             } else {
                 None
             }
@@ -617,49 +503,8 @@ impl AppHost {
         rest
     }
 
-    /// Handles the switch's error for a FLOW_MOD the host produced: the flow is marked failed
-    /// (not retried until its app wants something different, or the switch reconnects) and
-    /// the error is reported and returned.
-    pub fn on_flow_mod_error(
-        &mut self,
-        dpid: DatapathId,
-        flow_mod: &FlowMod,
-        error: &ErrorMsg,
-    ) -> FlowError {
-        let entry = FlowEntry {
-            cookie: flow_mod.cookie,
-            table: flow_mod.table_id,
-            priority: flow_mod.priority,
-            match_: flow_mod.match_.clone(),
-            instructions: flow_mod.instructions.clone(),
-            idle_timeout: flow_mod.idle_timeout,
-            hard_timeout: flow_mod.hard_timeout,
-            flags: flow_mod.flags,
-        };
-        if let Some(flows) = self.switches.get_mut(&dpid) {
-            let key = entry.key();
-            flows.installed.remove(&key);
-            if matches!(
-                flow_mod.command,
-                FlowModCommand::Add | FlowModCommand::Modify | FlowModCommand::ModifyStrict
-            ) {
-                flows.failed.insert(key, entry);
-            }
-        }
-        let failure = FlowError::Rejected {
-            dpid,
-            app: self.app_name(flow_mod.cookie),
-            command: flow_mod.command,
-            table: flow_mod.table_id,
-            priority: flow_mod.priority,
-            code: error.code,
-        };
-        self.report(failure.clone());
-        failure
-    }
-
     /// Errors since the last call, oldest first.
-    pub fn take_errors(&mut self) -> Vec<FlowError> {
+    pub fn take_errors(&mut self) -> Vec<InstallError> {
         std::mem::take(&mut self.errors)
     }
 
@@ -667,63 +512,97 @@ impl AppHost {
     pub fn installed(&self, dpid: DatapathId) -> Vec<&FlowEntry> {
         self.switches
             .get(&dpid)
-            .map(|s| s.installed.values().map(|i| &i.entry).collect())
+            .map(|s| s.installed.flows.values().map(|o| &o.entry).collect())
+            .unwrap_or_default()
+    }
+
+    /// Our groups on `dpid` as last pushed, in id order (empty if never reconciled).
+    pub fn installed_groups(&self, dpid: DatapathId) -> Vec<&GroupEntry> {
+        self.switches
+            .get(&dpid)
+            .map(|s| s.installed.groups.values().map(|o| &o.entry).collect())
+            .unwrap_or_default()
+    }
+
+    /// Our meters on `dpid` as last pushed, in id order (empty if never reconciled).
+    pub fn installed_meters(&self, dpid: DatapathId) -> Vec<&MeterEntry> {
+        self.switches
+            .get(&dpid)
+            .map(|s| s.installed.meters.values().map(|o| &o.entry).collect())
             .unwrap_or_default()
     }
 
     /// Logs an error and keeps it for [`take_errors`](AppHost::take_errors).
-    fn report(&mut self, error: FlowError) {
-        tracing::warn!(%error, "flow not installed");
+    fn report(&mut self, error: InstallError) {
+        tracing::warn!(%error, "not installed");
         self.errors.push(error);
     }
 
-    /// The name of the app a cookie belongs to (`"foreign"` if none).
-    fn app_name(&self, cookie: Cookie) -> &'static str {
-        FlowCookie::decode(cookie)
-            .and_then(|c| self.apps.iter().find(|r| r.owner == c.owner))
-            .map_or("foreign", |r| r.app.name())
+    /// The registration index of an owner, if registered.
+    fn index_of(&self, owner: Option<Owner>) -> Option<usize> {
+        let owner = owner?;
+        self.apps.iter().position(|r| r.owner == owner)
+    }
+
+    /// The name of the app an owner is (`"foreign"` if none).
+    fn app_name(&self, owner: Option<Owner>) -> &'static str {
+        self.index_of(owner)
+            .map_or("foreign", |i| self.apps[i].app.name())
     }
 }
 
-/// What it takes to turn a flow we installed into the one wanted at the same key.
-enum Change {
-    /// Nothing: they are the same.
-    None,
-    /// `MODIFY_STRICT`: only the instructions differ.
-    Modify,
-    /// `ADD` over it: the cookie, timeouts or flags differ.
-    Add,
+/// The owner a cookie names, if navarch wrote it.
+fn cookie_owner(cookie: Cookie) -> Option<Owner> {
+    FlowCookie::decode(cookie).map(|c| c.owner)
 }
 
-/// Compares two entries at the same key by the rules of [`diff`].
-fn change(want: &FlowEntry, had: &FlowEntry) -> Change {
-    let same_settings = want.cookie == had.cookie
-        && want.idle_timeout == had.idle_timeout
-        && want.hard_timeout == had.hard_timeout;
-    // Both are ours and built the same way: equal as given is the common, cheap case.
-    if same_settings && want.flags == had.flags && want.instructions == had.instructions {
-        return Change::None;
-    }
-    if want.same_as(had) {
-        return Change::None;
-    }
-    if same_settings && want.body().flags == had.body().flags {
-        Change::Modify
-    } else {
-        Change::Add
-    }
+/// The owner a group or meter id names, if navarch chose it.
+fn id_owner(raw: u32) -> Option<Owner> {
+    OwnedId::decode(raw).map(|o| o.owner)
 }
 
-/// True if a flow with this cookie is the host's to change: the core's or a registered app's.
-/// Operator flows, foreign cookies and apps not registered (now) are left alone.
-fn managed(cookie: Cookie, registered: usize) -> bool {
-    match FlowCookie::decode(cookie).map(|c| c.owner) {
+/// The owner's local id in a raw id of ours (the low bits of a foreign one).
+fn local_id(raw: u32) -> u16 {
+    OwnedId::decode(raw).map_or(raw as u16, |o| o.local)
+}
+
+/// True if an entry of this owner is the host's to change: the core's or a registered
+/// app's. The operator's, foreign ones and those of apps not registered (now) are left alone.
+fn managed(owner: Option<Owner>, registered: usize) -> bool {
+    match owner {
         Some(Owner::Core) => true,
         Some(Owner::App(i)) => usize::from(i) + 1 < registered,
         Some(Owner::Operator) | None => false,
     }
 }
 
+/// The entries of owned ones.
+fn entries<K: Ord + Copy, E: Clone>(owned: &BTreeMap<K, Owned<E>>) -> BTreeMap<K, E> {
+    owned.iter().map(|(k, o)| (*k, o.entry.clone())).collect()
+}
+
+fn log_changes(
+    dpid: DatapathId,
+    flows: &FlowDiff,
+    groups: &IdDiff<GroupEntry>,
+    meters: &IdDiff<MeterEntry>,
+) {
+    if !flows.is_empty() || !groups.is_empty() || !meters.is_empty() {
+        tracing::debug!(%dpid, deletes = flows.deletes.len(), modifies = flows.modifies.len(),
+            adds = flows.adds.len(), group_changes = groups.adds.len() + groups.modifies.len()
+            + groups.deletes.len(), meter_changes = meters.adds.len() + meters.modifies.len()
+            + meters.deletes.len(), "changes");
+    }
+}
+
 #[cfg(test)]
 #[path = "host_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "host_group_tests.rs"]
+mod group_tests;
+
+#[cfg(test)]
+#[path = "host_refusal_tests.rs"]
+mod refusal_tests;

@@ -90,8 +90,18 @@ fn host_with_app() -> (AppHost, Handle) {
     (host, handle)
 }
 
-/// What a switch would report after applying `mods` to an empty table.
-fn stats(entries: &[FlowEntry]) -> Vec<FlowStats> {
+/// A switch with nothing on it.
+fn empty() -> SwitchDump {
+    SwitchDump::flows(Vec::new())
+}
+
+/// What a switch would report with these flows (and no groups or meters).
+fn stats(entries: &[FlowEntry]) -> SwitchDump {
+    SwitchDump::flows(flow_stats(entries))
+}
+
+/// The flow-stats records a switch would report for these flows.
+fn flow_stats(entries: &[FlowEntry]) -> Vec<FlowStats> {
     entries
         .iter()
         .map(|e| FlowStats {
@@ -126,7 +136,7 @@ fn app_cookie(generation: u32) -> Cookie {
 fn first_contact_adds_every_flow_and_a_second_reconcile_adds_nothing() {
     let (mut host, app) = host_with_app();
     app.set(vec![fwd(0, 1, 2), fwd(0, 2, 1)]);
-    let mods = host.reconcile(DPID, &EmptyView, &[]);
+    let mods = host.reconcile(DPID, &EmptyView, &empty()).flows;
     assert_eq!(mods.len(), 3, "LLDP and two app flows");
     assert!(mods.iter().all(|m| m.command == FlowModCommand::Add));
     assert!(
@@ -151,7 +161,7 @@ fn first_contact_adds_every_flow_and_a_second_reconcile_adds_nothing() {
 fn refresh_sends_only_the_difference_deletes_first() {
     let (mut host, app) = host_with_app();
     app.set(vec![fwd(0, 1, 2), fwd(0, 2, 1), fwd(0, 3, 1)]);
-    host.reconcile(DPID, &EmptyView, &[]);
+    host.reconcile(DPID, &EmptyView, &empty());
     let mut changed = fwd(0, 3, 1);
     changed.idle_timeout = 60;
     app.set(vec![fwd(0, 1, 9), changed, fwd(0, 4, 1)]);
@@ -160,7 +170,7 @@ fn refresh_sends_only_the_difference_deletes_first() {
         "nothing is asked again before the app invalidates"
     );
     host.invalidate(DPID);
-    let mods = host.refresh(DPID, &EmptyView);
+    let mods = host.refresh(DPID, &EmptyView).flows;
     assert_eq!(
         commands(&mods),
         [
@@ -187,11 +197,13 @@ fn operator_foreign_and_unregistered_flows_are_left_alone() {
     let foreign = FlowEntry::from_spec(&fwd(0, 8, 8), Cookie(0));
     let other_app = FlowEntry::from_spec(&fwd(5, 9, 9), FlowCookie::new(Owner::App(3), 0).encode());
     let stale_ours = FlowEntry::from_spec(&fwd(0, 6, 6), app_cookie(0));
-    let mods = host.reconcile(
-        DPID,
-        &EmptyView,
-        &stats(&[operator, foreign, other_app, stale_ours]),
-    );
+    let mods = host
+        .reconcile(
+            DPID,
+            &EmptyView,
+            &stats(&[operator, foreign, other_app, stale_ours]),
+        )
+        .flows;
     assert_eq!(
         commands(&mods),
         [
@@ -216,7 +228,7 @@ fn a_foreign_flow_at_our_key_is_a_reported_conflict_not_an_overwrite() {
     assert!(
         errors
             .iter()
-            .all(|e| matches!(e, FlowError::Occupied { .. }))
+            .all(|e| matches!(e, InstallError::Occupied { .. }))
     );
 }
 
@@ -224,12 +236,12 @@ fn a_foreign_flow_at_our_key_is_a_reported_conflict_not_an_overwrite() {
 fn flows_outside_the_apps_tables_are_refused() {
     let (mut host, app) = host_with_app();
     app.set(vec![fwd(0, 1, 2), fwd(3, 1, 2)]);
-    let mods = host.reconcile(DPID, &EmptyView, &[]);
+    let mods = host.reconcile(DPID, &EmptyView, &empty()).flows;
     assert_eq!(mods.len(), 2, "LLDP and the table-0 flow only");
     assert!(mods.iter().all(|m| m.table_id == TableId(0)));
     assert_eq!(
         host.take_errors(),
-        vec![FlowError::ForeignTable {
+        vec![InstallError::ForeignTable {
             dpid: DPID,
             app: "l2",
             table: TableId(3)
@@ -264,12 +276,12 @@ fn duplicate_keys_keep_the_first_app() {
     let (mut host, app) = host_with_app();
     // The app asks for the core's LLDP key.
     app.set(vec![CoreApp::lldp_flow()]);
-    let mods = host.reconcile(DPID, &EmptyView, &[]);
+    let mods = host.reconcile(DPID, &EmptyView, &empty()).flows;
     assert_eq!(mods.len(), 1);
     assert_eq!(mods[0].cookie, FlowCookie::new(Owner::Core, 0).encode());
     assert!(matches!(
         host.take_errors().as_slice(),
-        [FlowError::DuplicateKey {
+        [InstallError::DuplicateKey {
             app: "l2",
             first: "core",
             ..
@@ -288,7 +300,7 @@ fn events_reach_every_app_and_invalidations_mark_switches_stale() {
     };
     assert!(host.dispatch(&port, &EmptyView, now).is_empty());
     assert!(host.stale_switches().is_empty());
-    host.reconcile(DPID, &EmptyView, &[]);
+    host.reconcile(DPID, &EmptyView, &empty());
     assert!(host.dispatch(&port, &EmptyView, now).is_empty());
     assert_eq!(host.stale_switches(), vec![DPID]);
     assert!(host.refresh(DPID, &EmptyView).is_empty());
@@ -304,18 +316,18 @@ fn events_reach_every_app_and_invalidations_mark_switches_stale() {
 fn a_refused_flow_is_reported_and_not_retried_until_it_changes() {
     let (mut host, app) = host_with_app();
     app.set(vec![fwd(0, 1, 2)]);
-    let mods = host.reconcile(DPID, &EmptyView, &[]);
+    let mods = host.reconcile(DPID, &EmptyView, &empty()).flows;
     let bad = mods.iter().find(|m| m.priority == 100).expect("app flow");
     let code = ErrorCode::from_raw(5, 6);
     let error = host.on_flow_mod_error(DPID, bad, &ErrorMsg::new(code, Vec::new()));
-    assert!(matches!(error, FlowError::Rejected { app: "l2", .. }));
+    assert!(matches!(error, InstallError::Rejected { app: "l2", .. }));
     assert_eq!(host.take_errors(), vec![error]);
     host.invalidate(DPID);
     assert!(host.refresh(DPID, &EmptyView).is_empty(), "not retried");
     app.set(vec![fwd(0, 1, 3)]);
     host.invalidate(DPID);
     assert_eq!(
-        commands(&host.refresh(DPID, &EmptyView)),
+        commands(&host.refresh(DPID, &EmptyView).flows),
         [(FlowModCommand::Add, 100)]
     );
 }
@@ -327,7 +339,7 @@ fn flow_removed_goes_to_its_app_and_the_flow_is_forgotten() {
     idle.idle_timeout = 10;
     idle.flags = FlowModFlags::SEND_FLOW_REM;
     app.set(vec![idle.clone()]);
-    host.reconcile(DPID, &EmptyView, &[]);
+    host.reconcile(DPID, &EmptyView, &empty());
     let removed = FlowRemoved {
         cookie: app_cookie(0),
         priority: 100,
@@ -348,7 +360,7 @@ fn flow_removed_goes_to_its_app_and_the_flow_is_forgotten() {
     // The app still wants it: its slice is stale and the next refresh puts it back.
     assert_eq!(host.stale_switches(), vec![DPID]);
     assert_eq!(
-        commands(&host.refresh(DPID, &EmptyView)),
+        commands(&host.refresh(DPID, &EmptyView).flows),
         [(FlowModCommand::Add, 100)]
     );
 }
@@ -357,10 +369,10 @@ fn flow_removed_goes_to_its_app_and_the_flow_is_forgotten() {
 fn a_new_generation_rewrites_flows_with_add() {
     let (mut host, app) = host_with_app();
     app.set(vec![fwd(0, 1, 2)]);
-    host.reconcile(DPID, &EmptyView, &[]);
+    host.reconcile(DPID, &EmptyView, &empty());
     host.set_generation(Owner::App(0), 2);
     assert_eq!(host.stale_switches(), vec![DPID]);
-    let mods = host.refresh(DPID, &EmptyView);
+    let mods = host.refresh(DPID, &EmptyView).flows;
     assert_eq!(commands(&mods), [(FlowModCommand::Add, 100)]);
     assert_eq!(mods[0].cookie, app_cookie(2));
 }
@@ -393,7 +405,7 @@ fn a_stale_slice_is_asked_again_alone() {
         fwd(0, 2, 1).in_slice(h1.clone()),
         fwd(0, 3, 1).in_slice(h2.clone()),
     ]);
-    host.reconcile(DPID, &EmptyView, &[]);
+    host.reconcile(DPID, &EmptyView, &empty());
     // Both the base and host 2's flows change, but only host 1's slice is invalidated:
     // its flow changes, nothing else is asked for or sent.
     app.set(vec![
@@ -403,7 +415,7 @@ fn a_stale_slice_is_asked_again_alone() {
         fwd(0, 4, 1).in_slice(h1.clone()),
     ]);
     host.dispatch(&host_changed(1), &EmptyView, Instant::now());
-    let mods = host.refresh(DPID, &EmptyView);
+    let mods = host.refresh(DPID, &EmptyView).flows;
     assert_eq!(
         commands(&mods),
         [
@@ -418,7 +430,7 @@ fn a_stale_slice_is_asked_again_alone() {
     // Host 1 is forgotten: exactly its flows go.
     app.set(vec![fwd(0, 1, 9), fwd(0, 3, 7).in_slice(h2.clone())]);
     host.dispatch(&host_changed(1), &EmptyView, Instant::now());
-    let mods = host.refresh(DPID, &EmptyView);
+    let mods = host.refresh(DPID, &EmptyView).flows;
     assert_eq!(
         commands(&mods),
         [
@@ -429,7 +441,7 @@ fn a_stale_slice_is_asked_again_alone() {
     // A full invalidation catches up with everything else.
     host.invalidate(DPID);
     assert_eq!(
-        commands(&host.refresh(DPID, &EmptyView)),
+        commands(&host.refresh(DPID, &EmptyView).flows),
         [
             (FlowModCommand::ModifyStrict, 100),
             (FlowModCommand::ModifyStrict, 100)
@@ -452,7 +464,7 @@ fn a_flow_moving_between_stale_slices_is_not_rewritten() {
     let h1 = host_slice(mac(1), None);
     let h2 = host_slice(mac(2), None);
     app.set(vec![fwd(0, 2, 1).in_slice(h1.clone())]);
-    host.reconcile(DPID, &EmptyView, &[]);
+    host.reconcile(DPID, &EmptyView, &empty());
     app.set(vec![fwd(0, 2, 1).in_slice(h2.clone())]);
     host.dispatch(&host_changed(2), &EmptyView, Instant::now());
     host.dispatch(&host_changed(1), &EmptyView, Instant::now());
@@ -463,7 +475,7 @@ fn a_flow_moving_between_stale_slices_is_not_rewritten() {
     app.set(vec![]);
     host.dispatch(&host_changed(2), &EmptyView, Instant::now());
     assert_eq!(
-        commands(&host.refresh(DPID, &EmptyView)),
+        commands(&host.refresh(DPID, &EmptyView).flows),
         [(FlowModCommand::DeleteStrict, 100)]
     );
 }
@@ -474,7 +486,7 @@ fn slice_contract_breaches_are_reported_and_dropped() {
     let h1 = host_slice(mac(1), None);
     let h2 = host_slice(mac(2), None);
     app.set(vec![fwd(0, 2, 1).in_slice(h1.clone())]);
-    host.reconcile(DPID, &EmptyView, &[]);
+    host.reconcile(DPID, &EmptyView, &empty());
     host.take_errors();
     // The same key in a second slice while the first still holds it.
     app.set(vec![
@@ -485,7 +497,7 @@ fn slice_contract_breaches_are_reported_and_dropped() {
     assert!(host.refresh(DPID, &EmptyView).is_empty());
     assert!(matches!(
         host.take_errors()[..],
-        [FlowError::DuplicateKey {
+        [InstallError::DuplicateKey {
             app: "l2",
             first: "l2",
             ..
@@ -518,12 +530,12 @@ impl App for Liar {
 fn a_flow_of_another_slice_than_asked_is_refused() {
     let mut host = AppHost::new(Box::new(CoreApp::new(false)), 0);
     host.register(Box::new(Liar), 0).expect("register");
-    host.reconcile(DPID, &EmptyView, &[]);
+    host.reconcile(DPID, &EmptyView, &empty());
     host.dispatch(&Event::TopologyChanged, &EmptyView, Instant::now());
     assert!(host.refresh(DPID, &EmptyView).is_empty());
     assert!(matches!(
         host.take_errors()[..],
-        [FlowError::WrongSlice {
+        [InstallError::WrongSlice {
             app: "liar",
             got: Slice::Base,
             ..

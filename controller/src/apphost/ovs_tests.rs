@@ -3,177 +3,19 @@
 //! OFPMP_FLOW, and a second reconciliation — by a freshly started host, as after a controller
 //! restart — must find nothing to do. A switch that cannot start is a failure, never a skip.
 
-use std::io::{Read, Write};
-use std::os::unix::net::UnixStream;
-use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use navarch_app::{App, FlowSpec, View};
-use openflow::msg::{
-    FlowModFlags, FlowStats, FlowStatsRequest, Hello, MultipartReplyBody, MultipartRequest,
-    MultipartRequestBody,
-};
+use openflow::msg::{FlowModFlags, FlowStats};
 use openflow::oxm::OxmField;
-use openflow::{
-    Action, Body, DatapathId, Framer, Instruction, MacAddr, Match, Message, PortNo, TableId, Xid,
-};
+use openflow::{Action, DatapathId, Instruction, MacAddr, Match, PortNo, TableId};
 
 use super::core::CoreApp;
-use super::plan::{BundleIds, PlanConfig, plan, with_xid};
+use super::ovs_session::{DPID, Sandbox, Session};
+use super::plan::{BundleIds, PlanConfig, plan};
 use super::testing::EmptyView;
 use super::{AppHost, FlowCookie, Owner};
-
-const DPID: DatapathId = DatapathId(0x10);
-
-/// One isolated OVS instance in a temporary directory, stopped on drop.
-struct Sandbox {
-    dir: tempfile::TempDir,
-}
-
-impl Sandbox {
-    fn script() -> PathBuf {
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../ops/ovs/sandbox.sh")
-    }
-
-    fn run(&self, args: &[&str]) -> String {
-        let out = Command::new(Sandbox::script())
-            .args(args)
-            .output()
-            .expect("run sandbox.sh");
-        assert!(
-            out.status.success(),
-            "sandbox.sh {args:?} failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    fn start() -> Sandbox {
-        let sb = Sandbox {
-            dir: tempfile::tempdir().expect("temp dir"),
-        };
-        let dir = sb.path();
-        sb.run(&["start", &dir, "--dummy"]);
-        sb.run(&["add-br", &dir, "br0", "0x10"]);
-        sb.run(&["add-port", &dir, "br0", "p1", "1"]);
-        sb.run(&["add-port", &dir, "br0", "p2", "2"]);
-        sb
-    }
-
-    fn path(&self) -> String {
-        self.dir.path().display().to_string()
-    }
-
-    fn mgmt(&self) -> PathBuf {
-        self.dir.path().join("br0.mgmt")
-    }
-
-    fn ofctl(&self, args: &[&str]) -> String {
-        let dir = self.path();
-        let mut all = vec!["ofctl", dir.as_str()];
-        all.extend_from_slice(args);
-        self.run(&all)
-    }
-}
-
-impl Drop for Sandbox {
-    fn drop(&mut self) {
-        let _ = Command::new(Sandbox::script())
-            .args(["stop", &self.path()])
-            .output();
-    }
-}
-
-/// A blocking OpenFlow 1.3 session to a bridge's management socket.
-struct Session {
-    sock: UnixStream,
-    framer: Framer,
-    next_xid: u32,
-}
-
-impl Session {
-    fn open(path: &Path) -> Session {
-        let sock = UnixStream::connect(path).expect("connect to the bridge");
-        sock.set_read_timeout(Some(Duration::from_secs(10)))
-            .expect("timeout");
-        let mut s = Session {
-            sock,
-            framer: Framer::new(65535),
-            next_xid: 1,
-        };
-        s.send(Body::Hello(Hello::of13()));
-        let hello = s.recv();
-        assert!(matches!(hello.body, Body::Hello(_)), "got {hello}");
-        s
-    }
-
-    fn send(&mut self, body: Body) -> Xid {
-        let xid = Xid(self.next_xid);
-        self.next_xid += 1;
-        let bytes = with_xid(body, xid).encode().expect("encode");
-        self.sock.write_all(&bytes).expect("write");
-        xid
-    }
-
-    fn recv(&mut self) -> Message {
-        loop {
-            if let Some(frame) = self.framer.next_frame().expect("frame") {
-                return Message::decode(&frame).expect("decode");
-            }
-            let mut buf = [0u8; 65536];
-            let n = self.sock.read(&mut buf).expect("read");
-            assert!(n > 0, "switch closed the session");
-            self.framer.push(&buf[..n]);
-        }
-    }
-
-    /// Sends a plan and waits for its last barrier; panics on any error from the switch.
-    fn apply(&mut self, bodies: Vec<Body>) {
-        let mut last = None;
-        for body in bodies {
-            let barrier = matches!(body, Body::BarrierRequest);
-            let xid = self.send(body);
-            if barrier {
-                last = Some(xid);
-            }
-        }
-        let Some(last) = last else { return };
-        loop {
-            let m = self.recv();
-            match m.body {
-                Body::Error(e) => panic!("switch refused xid {}: {e:?}", m.xid.0),
-                Body::BarrierReply if m.xid == last => return,
-                _ => {}
-            }
-        }
-    }
-
-    /// Every flow on the switch.
-    fn dump(&mut self) -> Vec<FlowStats> {
-        let req = MultipartRequest::new(MultipartRequestBody::Flow(FlowStatsRequest::default()));
-        let xid = self.send(Body::MultipartRequest(req));
-        let mut flows = Vec::new();
-        loop {
-            let m = self.recv();
-            match m.body {
-                Body::MultipartReply(r) if m.xid == xid => {
-                    let more = r.is_more();
-                    match r.body {
-                        MultipartReplyBody::Flow(f) => flows.extend(f),
-                        other => panic!("unexpected reply {other:?}"),
-                    }
-                    if !more {
-                        return flows;
-                    }
-                }
-                Body::Error(e) => panic!("flow dump refused: {e:?}"),
-                _ => {}
-            }
-        }
-    }
-}
 
 /// An app with a fixed set of flows the test can change.
 struct Fixed {
@@ -283,24 +125,24 @@ fn check_converged(
         "switch table {table:#?}\nstill differs: {again:#?}"
     );
     assert!(restarted.take_errors().is_empty());
-    table
+    table.flows
 }
 
 fn reconcile_is_idempotent(config: PlanConfig) {
     let sb = Sandbox::start();
     // Raw flows of others: cookie 0 from ovs-ofctl, and an operator flow added with our
     // operator cookie; neither may be touched.
-    sb.ofctl(&[
+    sb.ofctl(
         "add-flow",
-        &format!("unix:{}", sb.mgmt().display()),
-        "table=0,priority=50,in_port=2,actions=output:1",
-    ]);
+        &["table=0,priority=50,in_port=2,actions=output:1"],
+    );
     let operator = FlowCookie::new(Owner::Operator, 0).encode().0;
-    sb.ofctl(&[
+    sb.ofctl(
         "add-flow",
-        &format!("unix:{}", sb.mgmt().display()),
-        &format!("table=1,priority=7,cookie={operator:#x},actions=drop"),
-    ]);
+        &[&format!(
+            "table=1,priority=7,cookie={operator:#x},actions=drop"
+        )],
+    );
     let mut session = Session::open(&sb.mgmt());
     let flows = Arc::new(Mutex::new(tricky_flows()));
     let mut ids = BundleIds::new();
@@ -308,7 +150,7 @@ fn reconcile_is_idempotent(config: PlanConfig) {
     let mut first = host(&flows, 0);
     let mods = first.reconcile(DPID, &EmptyView, &session.dump());
     assert_eq!(mods.len(), tricky_flows().len() + 1, "app flows and LLDP");
-    session.apply(plan(mods, config, &mut ids));
+    session.apply(plan(&mods, config, &mut ids));
     let before = check_converged(&mut session, &flows, 0);
     assert_eq!(before.len(), tricky_flows().len() + 3);
 
@@ -328,7 +170,7 @@ fn reconcile_is_idempotent(config: PlanConfig) {
     first.invalidate(DPID);
     let mods = first.refresh(DPID, &EmptyView);
     assert_eq!(mods.len(), 3);
-    session.apply(plan(mods, config, &mut ids));
+    session.apply(plan(&mods, config, &mut ids));
     let after = check_converged(&mut session, &flows, 0);
     assert_eq!(after.len(), next.len() + 3);
     assert!(first.refresh(DPID, &EmptyView).is_empty());

@@ -9,11 +9,13 @@ use std::time::{Duration, Instant};
 use openflow::msg::{FlowRemovedReason, PacketIn, PacketInReason};
 use openflow::{BufferId, Cookie, DatapathId, Match, OxmField, PortNo, TableId};
 
+use super::built::Built;
+use super::group::Groups;
 use super::matcher::PipelinePacket;
 use super::packet::{Packet, PacketError};
 use super::table::{Egress, FakeFlowTable, TableError, TableMiss, apply};
 use super::view::{Endpoint, FakeView};
-use crate::{Action, App, Attachment, Ctx, Event, FlowSpec, Slice, View};
+use crate::{Action, App, Attachment, Ctx, Event, FlowSpec, GroupSpec, MeterSpec, View};
 
 /// Why the simulation stopped.
 #[derive(Debug)]
@@ -26,7 +28,8 @@ pub enum SimError {
     ForeignTable(DatapathId, TableId),
     /// A packet was injected at a port that does not exist.
     NoSuchPort(Endpoint),
-    /// `slice_flows` returned a flow tagged with another slice.
+    /// `slice_flows` (or `slice_groups`, `slice_meters`) returned an entry tagged with another
+    /// slice.
     WrongSlice(DatapathId, crate::Slice, crate::Slice),
     /// After an event, the flows built from the app's invalidations differ from a full
     /// recomputation: the app failed to invalidate a slice the event changed.
@@ -37,6 +40,26 @@ pub enum SimError {
         missing: Vec<FlowSpec>,
         /// Flows the incremental state has that a full recomputation does not want.
         extra: Vec<FlowSpec>,
+    },
+    /// After an event, the groups built from the app's invalidations differ from a full
+    /// recomputation.
+    StaleGroups {
+        /// The switch.
+        dpid: DatapathId,
+        /// Groups a full recomputation wants that the incremental state lacks.
+        missing: Vec<GroupSpec>,
+        /// Groups the incremental state has that a full recomputation does not want.
+        extra: Vec<GroupSpec>,
+    },
+    /// After an event, the meters built from the app's invalidations differ from a full
+    /// recomputation.
+    StaleMeters {
+        /// The switch.
+        dpid: DatapathId,
+        /// Meters a full recomputation wants that the incremental state lacks.
+        missing: Vec<MeterSpec>,
+        /// Meters the incremental state has that a full recomputation does not want.
+        extra: Vec<MeterSpec>,
     },
 }
 
@@ -60,6 +83,24 @@ impl fmt::Display for SimError {
             } => write!(
                 f,
                 "switch {dpid}: incremental flows differ from a full recomputation \
+                 (missing {missing:?}, extra {extra:?})"
+            ),
+            SimError::StaleGroups {
+                dpid,
+                missing,
+                extra,
+            } => write!(
+                f,
+                "switch {dpid}: incremental groups differ from a full recomputation \
+                 (missing {missing:?}, extra {extra:?})"
+            ),
+            SimError::StaleMeters {
+                dpid,
+                missing,
+                extra,
+            } => write!(
+                f,
+                "switch {dpid}: incremental meters differ from a full recomputation \
                  (missing {missing:?}, extra {extra:?})"
             ),
         }
@@ -105,14 +146,16 @@ impl Trace {
 
 /// An app running on a simulated network.
 ///
-/// The simulated controller keeps each switch's flows as the app host does: built once in
-/// full, then changed slice by slice as the app invalidates slices. After every event it
-/// checks that what it built equals a full recomputation ([`SimError::Stale`] otherwise).
+/// The simulated controller keeps each switch's flows, groups and meters as the app host
+/// does: built once in full, then changed slice by slice as the app invalidates slices. After
+/// every event it checks that what it built equals a full recomputation ([`SimError::Stale`]
+/// and its kin otherwise), and each fake switch refuses a flow or bucket that names a group
+/// or meter it does not have — the app dropped a group but not the flows using it.
 pub struct Simulation<A: App> {
     view: FakeView,
     switches: BTreeMap<DatapathId, FakeFlowTable>,
-    /// The app's flows per switch, as built from its invalidations.
-    flows: BTreeMap<DatapathId, Vec<FlowSpec>>,
+    /// The app's flows, groups and meters per switch, as built from its invalidations.
+    built: Built,
     app: A,
     now: Instant,
 }
@@ -151,12 +194,12 @@ impl<A: App> Simulation<A> {
         let mut sim = Simulation {
             view,
             switches,
-            flows: BTreeMap::new(),
+            built: Built::default(),
             app,
             now,
         };
         for dpid in sim.view.switches() {
-            sim.recompute(dpid, None)?;
+            sim.built.recompute(&sim.app, &sim.view, dpid, None)?;
             sim.install(dpid)?;
         }
         Ok(sim)
@@ -182,13 +225,15 @@ impl<A: App> Simulation<A> {
         self.now
     }
 
-    /// Empties a switch's tables, as a switch that restarted before the controller
-    /// reconciled it; the next invalidation of that switch installs its flows again.
+    /// Empties a switch's tables, groups and meters, as a switch that restarted before the
+    /// controller reconciled it; the next invalidation of that switch installs them again.
     pub fn wipe_flows(&mut self, dpid: DatapathId) -> Result<(), SimError> {
         if let Some(table) = self.switches.get_mut(&dpid) {
-            table
+            let wipe = table
                 .reconcile(Vec::new(), self.now)
-                .map_err(|e| SimError::Table(dpid, e))?;
+                .and_then(|_| table.set_groups(Vec::new()))
+                .and_then(|_| table.set_meters(Vec::new()));
+            wipe.map_err(|e| SimError::Table(dpid, e))?;
         }
         Ok(())
     }
@@ -369,8 +414,21 @@ impl<A: App> Simulation<A> {
             };
             let mut egress = Vec::new();
             let ports = self.up_ports(dpid);
-            apply(&po.actions, &mut pp, TableId(0), &ports, &mut egress)
-                .map_err(|e| SimError::Table(dpid, e))?;
+            let no_groups = Groups::new();
+            let groups = self
+                .switches
+                .get(&dpid)
+                .map_or(&no_groups, |t| t.group_table());
+            apply(
+                &po.actions,
+                &mut pp,
+                TableId(0),
+                &ports,
+                groups,
+                0,
+                &mut egress,
+            )
+            .map_err(|e| SimError::Table(dpid, e))?;
             let mut through_tables = Vec::new();
             egress.retain(|e| match e {
                 Egress::Port(PortNo::TABLE, p) => {
@@ -473,22 +531,24 @@ impl<A: App> Simulation<A> {
             for action in ctx.take_actions() {
                 match action {
                     Action::Invalidate(d) => {
-                        self.recompute(d, None)?;
+                        self.built.recompute(&self.app, &self.view, d, None)?;
                         stale.insert(d);
                     }
                     Action::InvalidateAll => {
                         for d in self.view.switches() {
-                            self.recompute(d, None)?;
+                            self.built.recompute(&self.app, &self.view, d, None)?;
                             stale.insert(d);
                         }
                     }
                     Action::InvalidateSlice(d, slice) => {
-                        self.recompute(d, Some(&slice))?;
+                        self.built
+                            .recompute(&self.app, &self.view, d, Some(&slice))?;
                         stale.insert(d);
                     }
                     Action::InvalidateSliceEverywhere(slice) => {
                         for d in self.view.switches() {
-                            self.recompute(d, Some(&slice))?;
+                            self.built
+                                .recompute(&self.app, &self.view, d, Some(&slice))?;
                             stale.insert(d);
                         }
                     }
@@ -525,63 +585,13 @@ impl<A: App> Simulation<A> {
         }
         // Every event is handled and every host change announced: the view and the app
         // agree again.
-        self.check_incremental()
+        self.built.check(&self.app, &self.view)
     }
 
-    /// Asks the app again for a switch's flows: all of them, or one slice's.
-    fn recompute(&mut self, dpid: DatapathId, slice: Option<&Slice>) -> Result<(), SimError> {
-        match slice {
-            None => {
-                let flows = self.app.flows(dpid, &self.view);
-                self.flows.insert(dpid, flows);
-            }
-            Some(slice) => {
-                let fresh = self.app.slice_flows(dpid, slice, &self.view);
-                if let Some(bad) = fresh.iter().find(|f| f.slice != *slice) {
-                    return Err(SimError::WrongSlice(dpid, slice.clone(), bad.slice.clone()));
-                }
-                let flows = self.flows.entry(dpid).or_default();
-                flows.retain(|f| f.slice != *slice);
-                flows.extend(fresh);
-            }
-        }
-        Ok(())
-    }
-
-    /// Checks every switch's incrementally built flows against a full recomputation.
-    fn check_incremental(&self) -> Result<(), SimError> {
-        for dpid in self.view.switches() {
-            let built: BTreeSet<String> = self
-                .flows
-                .get(&dpid)
-                .into_iter()
-                .flatten()
-                .map(|f| format!("{f:?}"))
-                .collect();
-            let full = self.app.flows(dpid, &self.view);
-            let wanted: BTreeSet<String> = full.iter().map(|f| format!("{f:?}")).collect();
-            if built != wanted {
-                let built_flows = self.flows.get(&dpid).cloned().unwrap_or_default();
-                return Err(SimError::Stale {
-                    dpid,
-                    missing: full
-                        .into_iter()
-                        .filter(|f| !built.contains(&format!("{f:?}")))
-                        .collect(),
-                    extra: built_flows
-                        .into_iter()
-                        .filter(|f| !wanted.contains(&format!("{f:?}")))
-                        .collect(),
-                });
-            }
-        }
-        Ok(())
-    }
-
-    /// Reconciles the fake switch to the flows built for it.
+    /// Reconciles the fake switch to the meters, groups and flows built for it.
     fn install(&mut self, dpid: DatapathId) -> Result<Vec<FlowSpec>, SimError> {
         let tables = self.app.tables();
-        let flows = self.flows.get(&dpid).cloned().unwrap_or_default();
+        let (flows, groups, meters) = self.built.of(dpid);
         if let Some(bad) = flows.iter().find(|f| !tables.contains(&f.table)) {
             return Err(SimError::ForeignTable(dpid, bad.table));
         }
@@ -589,7 +599,9 @@ impl<A: App> Simulation<A> {
             return Ok(Vec::new());
         };
         table
-            .reconcile(flows, self.now)
+            .set_meters(meters)
+            .and_then(|_| table.set_groups(groups))
+            .and_then(|_| table.reconcile(flows, self.now))
             .map_err(|e| SimError::Table(dpid, e))
     }
 }

@@ -1,5 +1,6 @@
-//! A fake switch's flow tables: they hold [`FlowSpec`]s and evaluate packets through them
-//! the way an OpenFlow 1.3 pipeline does, so tests check where packets go, not flow text.
+//! A fake switch's flow tables: they hold [`FlowSpec`]s (and the app's groups and meters)
+//! and evaluate packets through them the way an OpenFlow 1.3 pipeline does, so tests check
+//! where packets go, not flow text.
 
 use core::fmt;
 use std::collections::BTreeMap;
@@ -7,11 +8,12 @@ use std::time::{Duration, Instant};
 
 use openflow::instruction::Instruction;
 use openflow::msg::FlowRemovedReason;
-use openflow::{Action, PortNo, TableId};
+use openflow::{Action, GroupId, MeterId, PortNo, TableId};
 
+use super::group::{self, Groups};
 use super::matcher::{PipelinePacket, field_matches, set_field};
 use super::packet::{Packet, VlanTag};
-use crate::{FlowKey, FlowSpec};
+use crate::{FlowKey, FlowSpec, GroupSpec, LocalGroupId, LocalMeterId, MeterSpec};
 
 /// Why a packet could not be evaluated or flows not installed.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -27,6 +29,14 @@ pub enum TableError {
     },
     /// A match field, action or instruction the fake switch does not evaluate.
     Unsupported(String),
+    /// Two groups with the same id.
+    DuplicateGroup(LocalGroupId),
+    /// Two meters with the same id.
+    DuplicateMeter(LocalMeterId),
+    /// A flow or bucket names a group the switch does not have.
+    NoSuchGroup(GroupId),
+    /// A flow names a meter the switch does not have.
+    NoSuchMeter(MeterId),
 }
 
 impl fmt::Display for TableError {
@@ -41,6 +51,10 @@ impl fmt::Display for TableError {
                 write!(f, "goto_table:{} from table {}", to.0, from.0)
             }
             TableError::Unsupported(what) => write!(f, "unsupported: {what}"),
+            TableError::DuplicateGroup(id) => write!(f, "two groups with id {}", id.0),
+            TableError::DuplicateMeter(id) => write!(f, "two meters with id {}", id.0),
+            TableError::NoSuchGroup(id) => write!(f, "no group {id}"),
+            TableError::NoSuchMeter(id) => write!(f, "no meter {id}"),
         }
     }
 }
@@ -89,6 +103,8 @@ pub enum TableMiss {
 #[derive(Clone, Debug)]
 pub struct FakeFlowTable {
     tables: BTreeMap<TableId, Vec<InstalledFlow>>,
+    groups: Groups,
+    meters: BTreeMap<LocalMeterId, MeterSpec>,
     miss: TableMiss,
 }
 
@@ -97,8 +113,78 @@ impl FakeFlowTable {
     pub fn new(miss: TableMiss) -> FakeFlowTable {
         FakeFlowTable {
             tables: BTreeMap::new(),
+            groups: Groups::new(),
+            meters: BTreeMap::new(),
             miss,
         }
+    }
+
+    /// Makes the switch hold exactly these groups. Refuses two with one id, or a bucket
+    /// naming a group not among them. Flows naming a group that went must go with the next
+    /// [`reconcile`](Self::reconcile), which checks.
+    pub fn set_groups(&mut self, specs: Vec<GroupSpec>) -> Result<(), TableError> {
+        let mut groups = Groups::new();
+        for g in specs {
+            let id = g.id;
+            if groups.insert(id, g).is_some() {
+                return Err(TableError::DuplicateGroup(id));
+            }
+        }
+        group::check_chains(&groups)?;
+        self.groups = groups;
+        Ok(())
+    }
+
+    /// Makes the switch hold exactly these meters. Refuses two with one id.
+    pub fn set_meters(&mut self, specs: Vec<MeterSpec>) -> Result<(), TableError> {
+        let mut meters = BTreeMap::new();
+        for m in specs {
+            let id = m.id;
+            if meters.insert(id, m).is_some() {
+                return Err(TableError::DuplicateMeter(id));
+            }
+        }
+        self.meters = meters;
+        Ok(())
+    }
+
+    /// The switch's groups, by id.
+    pub fn groups(&self) -> impl Iterator<Item = &GroupSpec> {
+        self.groups.values()
+    }
+
+    /// The group table, for actions run outside the pipeline (packet-outs).
+    pub(crate) fn group_table(&self) -> &Groups {
+        &self.groups
+    }
+
+    /// The switch's meters, by id.
+    pub fn meters(&self) -> impl Iterator<Item = &MeterSpec> {
+        self.meters.values()
+    }
+
+    /// Checks that every group and meter a flow names is on the switch, as a switch does
+    /// before it accepts the flow.
+    fn check_references(&self, spec: &FlowSpec) -> Result<(), TableError> {
+        let actions = spec.instructions.iter().flat_map(|i| match i {
+            Instruction::ApplyActions(a) | Instruction::WriteActions(a) => a.as_slice(),
+            _ => &[],
+        });
+        for a in actions {
+            if let Action::Group(id) = a {
+                group::lookup(&self.groups, *id)?;
+            }
+        }
+        for i in &spec.instructions {
+            if let Instruction::Meter(id) = i {
+                let known =
+                    LocalMeterId::from_written(*id).is_some_and(|m| self.meters.contains_key(&m));
+                if !known {
+                    return Err(TableError::NoSuchMeter(*id));
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Makes the table hold exactly `specs`, as hitless reconciliation would: a flow whose
@@ -114,6 +200,7 @@ impl FakeFlowTable {
         }
         let mut next: BTreeMap<(TableId, u16, String), InstalledFlow> = BTreeMap::new();
         for spec in specs {
+            self.check_references(&spec)?;
             let key = sort_key(&spec.key());
             let kept = old
                 .get(&key)
@@ -226,11 +313,12 @@ impl FakeFlowTable {
             flow.last_hit = now;
             flow.packets += 1;
             let instructions = flow.spec.instructions.clone();
+            let groups = &self.groups;
             let mut goto = None;
             for ins in &instructions {
                 match ins {
                     Instruction::ApplyActions(actions) => {
-                        apply(actions, &mut pp, table, ports, &mut out)?;
+                        apply(actions, &mut pp, table, ports, groups, 0, &mut out)?;
                     }
                     Instruction::WriteActions(actions) => action_set.extend(actions.clone()),
                     Instruction::ClearActions => action_set.clear(),
@@ -244,6 +332,7 @@ impl FakeFlowTable {
                             to: *t,
                         });
                     }
+                    // Meters limit rates; the simulation checks only that they exist.
                     Instruction::Meter(_) => {}
                     other => {
                         return Err(TableError::Unsupported(format!(
@@ -256,12 +345,25 @@ impl FakeFlowTable {
             match goto {
                 Some(t) => table = t,
                 None => {
-                    // The action set runs at the end of the pipeline, outputs last.
-                    let (outputs, edits): (Vec<Action>, Vec<Action>) = action_set
+                    // The action set runs at the end of the pipeline: edits, then a group if
+                    // there is one, else the output.
+                    let (exits, edits): (Vec<Action>, Vec<Action>) = action_set
                         .into_iter()
-                        .partition(|a| matches!(a, Action::Output { .. }));
-                    apply(&edits, &mut pp, table, ports, &mut out)?;
-                    apply(&outputs, &mut pp, table, ports, &mut out)?;
+                        .partition(|a| matches!(a, Action::Output { .. } | Action::Group(_)));
+                    apply(&edits, &mut pp, table, ports, groups, 0, &mut out)?;
+                    let group = exits.iter().rfind(|a| matches!(a, Action::Group(_)));
+                    match group {
+                        Some(g) => apply(
+                            std::slice::from_ref(g),
+                            &mut pp,
+                            table,
+                            ports,
+                            groups,
+                            0,
+                            &mut out,
+                        )?,
+                        None => apply(&exits, &mut pp, table, ports, groups, 0, &mut out)?,
+                    }
                     return Ok(out);
                 }
             }
@@ -269,12 +371,15 @@ impl FakeFlowTable {
     }
 }
 
-/// Applies actions in order, emitting a copy of the packet for each output.
+/// Applies actions in order, emitting a copy of the packet for each output; `depth` is how
+/// many groups deep the actions are.
 pub(crate) fn apply(
     actions: &[Action],
     pp: &mut PipelinePacket,
     table: TableId,
     ports: &[PortNo],
+    groups: &Groups,
+    depth: usize,
     out: &mut Vec<Egress>,
 ) -> Result<(), TableError> {
     for action in actions {
@@ -308,6 +413,7 @@ pub(crate) fn apply(
             Action::PopVlan => pp.packet.vlan = None,
             Action::SetField(field) => set_field(field, pp).map_err(TableError::Unsupported)?,
             Action::SetQueue(_) => {}
+            Action::Group(id) => group::run(*id, pp, table, ports, groups, depth, out)?,
             other => {
                 return Err(TableError::Unsupported(format!(
                     "action {}",

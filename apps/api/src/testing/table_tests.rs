@@ -4,13 +4,13 @@ use std::net::Ipv4Addr;
 use std::time::{Duration, Instant};
 
 use openflow::instruction::Instruction;
-use openflow::msg::{FlowModFlags, FlowRemovedReason};
-use openflow::{Action, MacAddr, Match, OxmField, PortNo, TableId};
+use openflow::msg::{Bucket, FlowModFlags, FlowRemovedReason, GroupType, MeterFlags};
+use openflow::{Action, GroupId, MacAddr, Match, MeterId, OxmField, PortNo, TableId};
 
 use super::matcher::OFPVID_PRESENT;
 use super::packet::Packet;
 use super::table::{Egress, FakeFlowTable, TableError, TableMiss};
-use crate::FlowSpec;
+use crate::{FlowSpec, GroupSpec, LocalGroupId, LocalMeterId, MeterSpec};
 
 const A: MacAddr = MacAddr([2, 0, 0, 0, 0, 1]);
 const B: MacAddr = MacAddr([2, 0, 0, 0, 0, 2]);
@@ -221,4 +221,41 @@ fn timeouts_expire_flows_and_reconciling_keeps_unchanged_ones_timers() {
     let mut changed = idle.clone();
     changed.instructions = vec![Instruction::ApplyActions(vec![out(2)])];
     assert_eq!(t.reconcile(vec![changed], t0), Ok(vec![idle]));
+}
+
+#[test]
+fn flows_must_name_groups_and_meters_the_switch_has_and_a_set_group_beats_output() {
+    let now = Instant::now();
+    let mut t = FakeFlowTable::new(TableMiss::Drop);
+    let to_group = FlowSpec::new(
+        TableId(0),
+        1,
+        Match::new(),
+        vec![
+            LocalMeterId(4).instruction(),
+            Instruction::WriteActions(vec![out(3), LocalGroupId(9).action()]),
+        ],
+    );
+    assert_eq!(
+        t.reconcile(vec![to_group.clone()], now),
+        Err(TableError::NoSuchGroup(GroupId(9)))
+    );
+    let group = GroupSpec::new(
+        LocalGroupId(9),
+        GroupType::All,
+        vec![Bucket::new(0, vec![out(1)]), Bucket::new(0, vec![out(2)])],
+    );
+    t.set_groups(vec![group.clone(), group.clone()])
+        .expect_err("one id twice");
+    t.set_groups(vec![group]).unwrap();
+    assert_eq!(
+        t.reconcile(vec![to_group.clone()], now),
+        Err(TableError::NoSuchMeter(MeterId(4)))
+    );
+    let meter = MeterSpec::new(LocalMeterId(4), MeterFlags::PKTPS, Vec::new());
+    t.set_meters(vec![meter]).unwrap();
+    t.reconcile(vec![to_group], now).unwrap();
+    // In an action set a group takes precedence over an output.
+    let egress = t.evaluate(PortNo(3), udp(), &PORTS, now).unwrap();
+    assert_eq!(ports_of(&egress), [PortNo(1), PortNo(2)]);
 }
