@@ -13,6 +13,7 @@
 #   throughput  16 switches x 1000 MACs, each keeping WINDOW PACKET_INs outstanding
 #   latency     1 switch, one PACKET_IN at a time (p50/p90/p99/p99.9 round trip)
 #   idle        1000 switches connected and handshaken; the target's VmRSS before and after
+#               (on a freshly started target)
 # and stop it. Results (one JSON line per run) go to ops/bench/results/.
 #
 # Pinning: the target runs on CPU $TARGET_CPU and the generator on CPU $GEN_CPU (taskset),
@@ -117,6 +118,21 @@ for entry in "${TARGETS[@]}"; do
     }
     run throughput --switches 16 --macs 1000 --window "$WINDOW" --duration "$DURATION" --warmup "$WARMUP"
     run latency --switches 1 --macs 1000 --duration "$DURATION" --warmup "$WARMUP"
+    kill "$target_pid"
+    wait "$target_pid" 2>/dev/null || true
+    # The memory run gets a fresh process: a heap the load runs grew would hide what
+    # switches cost.
+    rm -rf "${workdir:?}/$name"
+    mkdir -p "$workdir/$name"
+    # shellcheck disable=SC2086,SC2046
+    $(pin "$TARGET_CPU") $cmd >>"$results/$name.log" 2>&1 &
+    target_pid=$!
+    if ! wait_port "$port" "$target_pid"; then
+        echo "=== $name: FAILED: it did not restart for the memory run" >&2
+        failed+=("$name")
+        target_pid=
+        continue
+    fi
     run idle --switches "$idle_switches" --controller-pid "$target_pid"
     kill "$target_pid"
     wait "$target_pid" 2>/dev/null || true

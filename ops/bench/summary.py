@@ -58,10 +58,10 @@ def main():
             a, b = nav[i], other[i]
             return "-" if a is None or not b else f"{a / b:.2f}x"
         print(f"  vs {t:<18} throughput {ratio(0):>8}   p50 {ratio(2):>8}   KiB/switch {ratio(4):>8}")
-    targets(nav, rows.get("null-responder"))
+    check_targets(nav, rows.get("null-responder"))
 
 
-def targets(nav, null):
+def check_targets(nav, null):
     """navarchd against the targets of its issue."""
     rps, _, p50, _, kib, _ = nav
     checks = [("throughput >= 1,000,000 responses/s", rps, lambda v: v >= 1_000_000),

@@ -30,8 +30,10 @@ pub struct CanonicalKey {
     pub table: TableId,
     /// Priority.
     pub priority: u16,
-    /// Each field as `header ‖ payload` bytes, normalised and sorted.
-    fields: Vec<Vec<u8>>,
+    /// Each field as `header ‖ payload` bytes, normalised, sorted and concatenated (one
+    /// allocation per key: every switch keeps one per flow; a TLV's header carries its length,
+    /// so the concatenation is unambiguous).
+    fields: Box<[u8]>,
 }
 
 /// What a flow entry does, in canonical form: instructions, timeouts and state flags.
@@ -155,14 +157,14 @@ impl FlowEntry {
 
 /// The match's fields as normalised TLV bytes, sorted: a full mask becomes an exact match, a
 /// zero mask removes the field, and a masked value keeps only its masked bits.
-fn canonical_fields(m: &Match) -> Vec<Vec<u8>> {
-    let mut out: Vec<Vec<u8>> = m
+fn canonical_fields(m: &Match) -> Box<[u8]> {
+    let mut tlvs: Vec<Vec<u8>> = m
         .iter()
         .filter_map(|field| normalise(field.to_raw()))
         .collect();
-    out.sort();
-    out.dedup();
-    out
+    tlvs.sort();
+    tlvs.dedup();
+    tlvs.concat().into_boxed_slice()
 }
 
 /// One TLV in canonical form, or `None` when its mask matches everything.
