@@ -2,6 +2,7 @@
 //! event queue and the channel's timer that pumps `openflow::Channel`, in a tracing span
 //! keyed by the peer and, once known, the datapath id.
 
+use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::io;
 use std::sync::Arc;
@@ -23,8 +24,15 @@ use super::ops::Ops;
 use super::registry::Claim;
 use super::stream::SwitchStream;
 
-/// Room reserved in the receive buffer before each read.
-const READ_CHUNK: usize = 16 * 1024;
+/// Most bytes taken from a socket in one read.
+const READ_CHUNK: usize = 64 * 1024;
+
+thread_local! {
+    /// Where each worker thread reads sockets into: the channel then copies only the bytes
+    /// that arrived, so a connection's receive buffer is sized by its traffic (an idle
+    /// switch's echo costs a few bytes, not a read-sized buffer per connection).
+    static READ_SCRATCH: RefCell<Box<[u8]>> = RefCell::new(vec![0; READ_CHUNK].into_boxed_slice());
+}
 /// Time given to queued bytes (a final `OFPT_ERROR`) to leave when a connection ends.
 const FINAL_FLUSH: Duration = Duration::from_secs(1);
 /// Longest wait for a replaced connection to announce its end before the new one is
@@ -212,22 +220,15 @@ impl Session {
     }
 
     fn read(&mut self, now: Instant) -> Result<(), DisconnectReason> {
-        let buf = self.ch.recv_buf();
-        buf.reserve(READ_CHUNK);
-        match self.stream.try_read_buf(buf) {
+        READ_SCRATCH.with_borrow_mut(|scratch| match self.stream.try_read(scratch) {
             Ok(0) => Err(DisconnectReason::PeerClosed),
-            Ok(_) => {
-                self.ch.handle_received(now);
-                let buf = self.ch.recv_buf();
-                if buf.is_empty() {
-                    // An idle connection keeps no receive buffer.
-                    *buf = bytes::BytesMut::new();
-                }
+            Ok(n) => {
+                self.ch.handle_input(&scratch[..n], now);
                 Ok(())
             }
             Err(e) if e.kind() == io::ErrorKind::WouldBlock => Ok(()),
             Err(e) => Err(DisconnectReason::Io(e.to_string())),
-        }
+        })
     }
 
     fn write(&mut self, now: Instant) -> Result<(), DisconnectReason> {
