@@ -60,12 +60,21 @@ enum Phase {
 }
 
 /// Runs one connection to its end.
-pub(super) async fn run(shared: Arc<Shared>, stream: SwitchStream, peer: PeerAddr, id: u64) {
+///
+/// Not an `async fn`, and the session is borrowed, never moved, by what it awaits: an async
+/// fn stores its arguments twice (rust-lang/rust#62958), and each copy of the session in the
+/// task's future costs every connection about a kilobyte.
+pub(super) fn run(
+    shared: Arc<Shared>,
+    stream: SwitchStream,
+    peer: PeerAddr,
+    id: u64,
+) -> impl Future<Output = ()> + Send {
     let span = tracing::info_span!("switch", %peer, dpid = tracing::field::Empty);
     let now = Instant::now();
     let (cmd_tx, cmd_rx) = mpsc::channel(shared.config.command_queue.max(1));
     let (done_tx, _) = watch::channel(false);
-    let session = Session {
+    let mut session = Session {
         ch: Channel::new(shared.config.channel.clone(), now),
         shutdown: shared.shutdown.clone(),
         shared,
@@ -87,7 +96,11 @@ pub(super) async fn run(shared: Arc<Shared>, stream: SwitchStream, peer: PeerAdd
         end: None,
         span: span.clone(),
     };
-    session.drive().instrument(span).await;
+    async move {
+        let reason = session.pump().await;
+        session.finish(reason).await;
+    }
+    .instrument(span)
 }
 
 struct Session {
@@ -122,11 +135,6 @@ struct Session {
 }
 
 impl Session {
-    async fn drive(mut self) {
-        let reason = self.pump().await;
-        self.finish(reason).await;
-    }
-
     /// The loop: hand channel output to the socket and channel events to their owners,
     /// then wait for whichever of socket, commands, event queue, timer comes first.
     async fn pump(&mut self) -> DisconnectReason {
@@ -462,8 +470,10 @@ impl Session {
             Claim::Granted => {}
             Claim::Replaced { old_peer, mut done } => {
                 // The old connection's Disconnected must reach the runtime before our
-                // Connected, or the runtime would drop the switch we are announcing.
-                let waited = tokio::time::timeout(HANDOVER_WAIT, done.wait_for(|d| *d)).await;
+                // Connected, or the runtime would drop the switch we are announcing. Boxed:
+                // this rare wait would otherwise enlarge every connection's future.
+                let wait = tokio::time::timeout(HANDOVER_WAIT, done.wait_for(|d| *d));
+                let waited = Box::pin(wait).await;
                 if waited.is_err() {
                     tracing::warn!(old = %old_peer, "replaced connection did not end in time");
                 }
@@ -553,7 +563,7 @@ impl Session {
     }
 
     /// Sends what is still queued (a final error), announces the end, releases the id.
-    async fn finish(mut self, reason: DisconnectReason) {
+    async fn finish(&mut self, reason: DisconnectReason) {
         let flush = async {
             loop {
                 if self.out.is_empty() {
