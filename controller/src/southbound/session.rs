@@ -278,11 +278,11 @@ impl Session {
         let config = &self.shared.config.channel;
         match cmd {
             Command::Send(body) => {
-                if let Err(e) = self.ch.send(body) {
+                if let Err(e) = self.ch.send(*body) {
                     tracing::warn!("dropping a message for the switch: {e}");
                 }
             }
-            Command::Request { body, reply } => self.ops.request(&mut self.ch, body, reply, now),
+            Command::Request { body, reply } => self.ops.request(&mut self.ch, *body, reply, now),
             Command::Barrier { reply } => self.ops.barrier(&mut self.ch, reply, now),
             Command::Confirmed { bodies, reply } => {
                 self.ops.confirmed(&mut self.ch, config, bodies, reply, now)
