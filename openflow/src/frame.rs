@@ -77,8 +77,17 @@ impl Framer {
     }
 
     /// Appends received bytes.
+    ///
+    /// When nothing is buffered the bytes get a new buffer of their exact size: the empty
+    /// buffer left behind by earlier frames still holds their allocation, and appending to
+    /// it would reuse that (room for the largest read ever made) for as long as the
+    /// connection lives.
     pub fn push(&mut self, bytes: &[u8]) {
-        self.buf.extend_from_slice(bytes);
+        if self.buf.is_empty() {
+            self.buf = BytesMut::from(bytes);
+        } else {
+            self.buf.extend_from_slice(bytes);
+        }
     }
 
     /// The receive buffer, for reading from a socket straight into it; only append to it.
@@ -226,6 +235,23 @@ mod tests {
         msg.resize(65535, 0);
         f.push(&msg);
         assert_eq!(f.next_frame().unwrap().unwrap().len(), 65535);
+    }
+
+    #[test]
+    fn a_small_push_after_a_large_one_gets_a_small_buffer() {
+        let mut f = Framer::default();
+        let mut big = vec![0x04, 0x0a, 0xff, 0xff, 0, 0, 0, 9];
+        big.resize(65535, 0);
+        f.push(&big);
+        assert_eq!(f.next_frame().unwrap().unwrap().len(), 65535);
+        assert!(f.buffered().is_empty());
+        f.push(&STREAM);
+        assert_eq!(f.buf.capacity(), STREAM.len());
+        assert_eq!(drain(&mut f).concat(), STREAM);
+        // A partial frame is appended to, not replaced.
+        f.push(&STREAM[..5]);
+        f.push(&STREAM[5..]);
+        assert_eq!(drain(&mut f).concat(), STREAM);
     }
 
     #[test]

@@ -256,6 +256,7 @@ impl Ops {
                 return Some(msg);
             }
         }
+        self.release_if_idle();
         None
     }
 
@@ -288,6 +289,7 @@ impl Ops {
             }
             Route::BundleCommit { batch } => self.finish(batch, Some(error)),
         }
+        self.release_if_idle();
         Ok(())
     }
 
@@ -311,6 +313,7 @@ impl Ops {
             Some(Route::BundleOpen { .. } | Route::Member { .. } | Route::BundleDiscard) | None => {
             }
         }
+        self.release_if_idle();
     }
 
     /// A barrier completed; false if it was not ours.
@@ -321,7 +324,7 @@ impl Ops {
         confirmed: Vec<Xid>,
         now: Instant,
     ) -> bool {
-        match self.routes.remove(&xid) {
+        let ours = match self.routes.remove(&xid) {
             Some(Route::Barrier(reply)) => {
                 let _ = reply.send(Ok(confirmed));
                 true
@@ -339,12 +342,25 @@ impl Ops {
                 false
             }
             None => false,
-        }
+        };
+        self.release_if_idle();
+        ours
     }
 
     /// Requests and batches still awaiting the switch.
     pub(super) fn len(&self) -> usize {
         self.routes.len()
+    }
+
+    /// Gives back the maps' room once nothing is awaited: a reconciliation's batch grows
+    /// them to its size, and an idle connection should not keep that.
+    fn release_if_idle(&mut self) {
+        if self.routes.is_empty() {
+            self.routes = HashMap::new();
+        }
+        if self.batches.is_empty() {
+            self.batches = HashMap::new();
+        }
     }
 
     fn new_batch(&mut self, reply: BatchReply) -> u64 {
@@ -443,4 +459,36 @@ fn unexpected_error() -> ErrorMsg {
         ErrorCode::BadRequest(BadRequestCode::BadType),
         bytes::Bytes::new(),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use openflow::msg::{ConfigFlags, SwitchConfig};
+
+    use super::*;
+
+    #[test]
+    fn nothing_awaited_holds_no_memory() {
+        let now = Instant::now();
+        let config = ChannelConfig::default();
+        let mut ch = Channel::new(config.clone(), now);
+        let mut ops = Ops::default();
+        let body = Body::SetConfig(SwitchConfig {
+            flags: ConfigFlags::FRAG_NORMAL,
+            miss_send_len: SwitchConfig::NO_BUFFER,
+        });
+        let (reply, mut done) = oneshot::channel();
+        ops.confirmed(&mut ch, &config, vec![body; 20], reply, now);
+        assert_eq!(ops.len(), 21);
+        let barrier = ops
+            .routes
+            .iter()
+            .find_map(|(xid, r)| matches!(r, Route::BatchBarrier { .. }).then_some(*xid))
+            .expect("a barrier");
+        assert!(ops.on_barrier(&mut ch, barrier, Vec::new(), now));
+        assert_eq!(done.try_recv(), Ok(Ok(())));
+        assert_eq!(ops.len(), 0);
+        assert_eq!(ops.routes.capacity(), 0);
+        assert_eq!(ops.batches.capacity(), 0);
+    }
 }

@@ -2,6 +2,7 @@
 //! event queue and the channel's timer that pumps `openflow::Channel`, in a tracing span
 //! keyed by the peer and, once known, the datapath id.
 
+use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::io;
 use std::sync::Arc;
@@ -23,8 +24,15 @@ use super::ops::Ops;
 use super::registry::Claim;
 use super::stream::SwitchStream;
 
-/// Room reserved in the receive buffer before each read.
-const READ_CHUNK: usize = 16 * 1024;
+/// Most bytes taken from a socket in one read.
+const READ_CHUNK: usize = 64 * 1024;
+
+thread_local! {
+    /// Where each worker thread reads sockets into: the channel then copies only the bytes
+    /// that arrived, so a connection's receive buffer is sized by its traffic (an idle
+    /// switch's echo costs a few bytes, not a read-sized buffer per connection).
+    static READ_SCRATCH: RefCell<Box<[u8]>> = RefCell::new(vec![0; READ_CHUNK].into_boxed_slice());
+}
 /// Time given to queued bytes (a final `OFPT_ERROR`) to leave when a connection ends.
 const FINAL_FLUSH: Duration = Duration::from_secs(1);
 /// Most queued commands handled in one go before the session writes and looks at its other
@@ -55,12 +63,21 @@ enum Phase {
 }
 
 /// Runs one connection to its end.
-pub(super) async fn run(shared: Arc<Shared>, stream: SwitchStream, peer: PeerAddr, id: u64) {
+///
+/// Not an `async fn`, and the session is borrowed, never moved, by what it awaits: an async
+/// fn stores its arguments twice (rust-lang/rust#62958), and each copy of the session in the
+/// task's future costs every connection about a kilobyte.
+pub(super) fn run(
+    shared: Arc<Shared>,
+    stream: SwitchStream,
+    peer: PeerAddr,
+    id: u64,
+) -> impl Future<Output = ()> + Send {
     let span = tracing::info_span!("switch", %peer, dpid = tracing::field::Empty);
     let now = Instant::now();
     let (cmd_tx, cmd_rx) = mpsc::channel(shared.config.command_queue.max(1));
     let (done_tx, _) = watch::channel(false);
-    let session = Session {
+    let mut session = Session {
         ch: Channel::new(shared.config.channel.clone(), now),
         shutdown: shared.shutdown.clone(),
         shared,
@@ -82,7 +99,11 @@ pub(super) async fn run(shared: Arc<Shared>, stream: SwitchStream, peer: PeerAdd
         end: None,
         span: span.clone(),
     };
-    session.drive().instrument(span).await;
+    async move {
+        let reason = session.pump().await;
+        session.finish(reason).await;
+    }
+    .instrument(span)
 }
 
 struct Session {
@@ -117,11 +138,6 @@ struct Session {
 }
 
 impl Session {
-    async fn drive(mut self) {
-        let reason = self.pump().await;
-        self.finish(reason).await;
-    }
-
     /// The loop: hand channel output to the socket and channel events to their owners,
     /// then wait for whichever of socket, commands, event queue, timer comes first.
     async fn pump(&mut self) -> DisconnectReason {
@@ -235,22 +251,15 @@ impl Session {
     }
 
     fn read(&mut self, now: Instant) -> Result<(), DisconnectReason> {
-        let buf = self.ch.recv_buf();
-        buf.reserve(READ_CHUNK);
-        match self.stream.try_read_buf(buf) {
+        READ_SCRATCH.with_borrow_mut(|scratch| match self.stream.try_read(scratch) {
             Ok(0) => Err(DisconnectReason::PeerClosed),
-            Ok(_) => {
-                self.ch.handle_received(now);
-                let buf = self.ch.recv_buf();
-                if buf.is_empty() {
-                    // An idle connection keeps no receive buffer.
-                    *buf = bytes::BytesMut::new();
-                }
+            Ok(n) => {
+                self.ch.handle_input(&scratch[..n], now);
                 Ok(())
             }
             Err(e) if e.kind() == io::ErrorKind::WouldBlock => Ok(()),
             Err(e) => Err(DisconnectReason::Io(e.to_string())),
-        }
+        })
     }
 
     fn write(&mut self, now: Instant) -> Result<(), DisconnectReason> {
@@ -292,7 +301,7 @@ impl Session {
         let config = &self.shared.config.channel;
         match cmd {
             Command::Send(body) => {
-                if let Err(e) = self.ch.send(body) {
+                if let Err(e) = self.ch.send(*body) {
                     tracing::warn!("dropping a message for the switch: {e}");
                 }
             }
@@ -303,7 +312,7 @@ impl Session {
                     }
                 }
             }
-            Command::Request { body, reply } => self.ops.request(&mut self.ch, body, reply, now),
+            Command::Request { body, reply } => self.ops.request(&mut self.ch, *body, reply, now),
             Command::Barrier { reply } => self.ops.barrier(&mut self.ch, reply, now),
             Command::Confirmed { bodies, reply } => {
                 self.ops.confirmed(&mut self.ch, config, bodies, reply, now)
@@ -491,8 +500,10 @@ impl Session {
             Claim::Granted => {}
             Claim::Replaced { old_peer, mut done } => {
                 // The old connection's Disconnected must reach the runtime before our
-                // Connected, or the runtime would drop the switch we are announcing.
-                let waited = tokio::time::timeout(HANDOVER_WAIT, done.wait_for(|d| *d)).await;
+                // Connected, or the runtime would drop the switch we are announcing. Boxed:
+                // this rare wait would otherwise enlarge every connection's future.
+                let wait = tokio::time::timeout(HANDOVER_WAIT, done.wait_for(|d| *d));
+                let waited = Box::pin(wait).await;
                 if waited.is_err() {
                     tracing::warn!(old = %old_peer, "replaced connection did not end in time");
                 }
@@ -582,7 +593,7 @@ impl Session {
     }
 
     /// Sends what is still queued (a final error), announces the end, releases the id.
-    async fn finish(mut self, reason: DisconnectReason) {
+    async fn finish(&mut self, reason: DisconnectReason) {
         let flush = async {
             loop {
                 if self.out.is_empty() {

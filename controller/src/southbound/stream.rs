@@ -3,7 +3,6 @@
 
 use std::io;
 
-use bytes::BytesMut;
 use tokio::net::{TcpStream, UnixStream};
 
 /// A connected switch socket.
@@ -33,10 +32,10 @@ impl SwitchStream {
     }
 
     /// Reads what is there without waiting.
-    pub(super) fn try_read_buf(&self, buf: &mut BytesMut) -> io::Result<usize> {
+    pub(super) fn try_read(&self, buf: &mut [u8]) -> io::Result<usize> {
         match self {
-            SwitchStream::Tcp(s) => s.try_read_buf(buf),
-            SwitchStream::Unix(s) => s.try_read_buf(buf),
+            SwitchStream::Tcp(s) => s.try_read(buf),
+            SwitchStream::Unix(s) => s.try_read(buf),
         }
     }
 

@@ -512,7 +512,13 @@ impl Channel {
     /// The next event for the application.
     pub fn poll_event(&mut self) -> Option<Event> {
         loop {
-            match self.events.pop_front()? {
+            let Some(item) = self.events.pop_front() else {
+                // Drained: give the queue's room back (events are large and bursts make it
+                // grow), so that an idle connection holds none.
+                self.events = VecDeque::new();
+                return None;
+            };
+            match item {
                 Queued::Event(e) => return Some(e),
                 Queued::BarrierReply(xid) => {
                     if self.state != State::Closed {
@@ -610,3 +616,6 @@ fn is_reply(t: MsgType) -> bool {
             | MsgType::GetAsyncReply
     )
 }
+
+#[cfg(test)]
+mod tests;

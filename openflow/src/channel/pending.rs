@@ -29,8 +29,9 @@ pub(super) enum Outcome {
 enum Kind {
     /// A request that expects one reply, perhaps in several multipart parts.
     Request {
-        /// The multipart parts received so far, merged.
-        partial: Option<MultipartReply>,
+        /// The multipart parts received so far, merged (boxed: most requests never have
+        /// any, and every entry of the map is as large as its largest kind).
+        partial: Option<Box<MultipartReply>>,
         /// The wire bytes of `partial`, counted against the reassembly budget.
         bytes: usize,
         /// The reply already failed (reassembly overflow): swallow its remaining parts.
@@ -127,6 +128,15 @@ impl Pending {
     fn remove(&mut self, xid: Xid) -> Option<Entry> {
         let entry = self.entries.remove(&xid)?;
         self.forget(xid, &entry);
+        if self.entries.is_empty() {
+            // Nothing is outstanding: give back the room the busiest moment needed, so that
+            // an idle connection holds none. What is left in `tracked` is stale.
+            debug_assert!(self.live_tracked == 0 && self.multipart_bytes == 0);
+            *self = Pending {
+                seq: self.seq,
+                ..Pending::default()
+            };
+        }
         Some(entry)
     }
 
@@ -192,7 +202,7 @@ impl Pending {
                     Some(mut acc) => acc.body.extend(part.body).map(|()| {
                         // The last part's flags describe the whole reply.
                         acc.flags = part.flags;
-                        acc
+                        *acc
                     }),
                 };
                 let merged = match merged {
@@ -212,7 +222,7 @@ impl Pending {
                     let code = ErrorCode::BadRequest(BadRequestCode::MultipartBufferOverflow);
                     return self.fail_reassembly(xid, more, code);
                 }
-                *partial = Some(merged);
+                *partial = Some(Box::new(merged));
                 *bytes += len;
                 self.multipart_bytes += len;
                 Outcome::Absorbed
@@ -345,6 +355,35 @@ mod tests {
         assert_eq!(confirmed, vec![Xid(20_001), Xid(20_002), Xid(20_003)]);
         assert_eq!(p.len(), 0);
         assert_eq!(p.live_tracked, 0);
+    }
+
+    #[test]
+    fn nothing_outstanding_holds_no_memory() {
+        let t = Instant::now();
+        let mut p = Pending::default();
+        for x in 1..=100 {
+            p.add_tracked(Xid(x));
+        }
+        p.add_request(Xid(200), Some(t));
+        p.add_barrier(Xid(201), None);
+        assert!(p.entries.capacity() >= 102);
+        // The failed tracked message leaves a stale item; the request expires.
+        p.on_error(error(Xid(1)));
+        p.expire(t, &mut Vec::new());
+        let Outcome::Event(Event::BarrierComplete { confirmed, .. }) =
+            p.on_reply(Message::new(Xid(201), Body::BarrierReply), 8, 0)
+        else {
+            panic!("no barrier completion");
+        };
+        assert_eq!(confirmed, (2..=100).map(Xid).collect::<Vec<_>>());
+        assert_eq!(p.len(), 0);
+        assert_eq!(p.entries.capacity(), 0);
+        assert_eq!(p.tracked.capacity(), 0);
+        assert!(p.deadlines.is_empty());
+        // Sequence numbers keep increasing, so the order of later sends is still known.
+        let seq = p.seq;
+        p.add_tracked(Xid(300));
+        assert!(p.seq > seq);
     }
 
     #[test]
