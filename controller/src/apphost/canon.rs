@@ -31,9 +31,9 @@ pub struct CanonicalKey {
     /// Priority.
     pub priority: u16,
     /// Each field as `header ‖ payload` bytes, normalised, sorted and concatenated (one
-    /// allocation per key: every switch keeps one per flow; a TLV's header carries its length,
-    /// so the concatenation is unambiguous).
-    fields: Box<[u8]>,
+    /// allocation per key, shared by its clones: the host indexes each installed flow's key by
+    /// slice too; a TLV's header carries its length, so the concatenation is unambiguous).
+    fields: std::sync::Arc<[u8]>,
 }
 
 /// What a flow entry does, in canonical form: instructions, timeouts and state flags.
@@ -157,14 +157,14 @@ impl FlowEntry {
 
 /// The match's fields as normalised TLV bytes, sorted: a full mask becomes an exact match, a
 /// zero mask removes the field, and a masked value keeps only its masked bits.
-fn canonical_fields(m: &Match) -> Box<[u8]> {
+fn canonical_fields(m: &Match) -> std::sync::Arc<[u8]> {
     let mut tlvs: Vec<Vec<u8>> = m
         .iter()
         .filter_map(|field| normalise(field.to_raw()))
         .collect();
     tlvs.sort();
     tlvs.dedup();
-    tlvs.concat().into_boxed_slice()
+    tlvs.concat().into()
 }
 
 /// One TLV in canonical form, or `None` when its mask matches everything.

@@ -22,6 +22,7 @@ pub mod hosts;
 pub mod links;
 pub mod lldp;
 mod persist;
+pub mod ports;
 mod view;
 
 use std::collections::BTreeMap;
@@ -35,6 +36,7 @@ pub use graph::SwitchGraph;
 pub use hosts::{HostChange, HostRecord, HostTable};
 pub use links::{Link, LinkChange, LinkEnd, LinkRecord, LinkTable};
 pub use lldp::{LldpError, LldpSigner, SecretError};
+pub use ports::PortMap;
 
 /// Timing and size limits of the topology.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -105,7 +107,7 @@ pub struct Switch {
     /// How many flow tables it has.
     pub n_tables: u8,
     /// Its ports by number.
-    pub ports: BTreeMap<PortNo, SwitchPort>,
+    pub ports: PortMap,
 }
 
 /// When a port that came up at `now` stops probing (`None`: at once, no hold-down).
@@ -185,7 +187,7 @@ impl Topology {
     ) -> Vec<Change> {
         let old = self.switches.remove(&dpid);
         let mut changes = Vec::new();
-        let mut new_ports = BTreeMap::new();
+        let mut new_ports = PortMap::new();
         for desc in ports {
             let port_no = desc.port_no;
             let before = old.as_ref().and_then(|s| s.ports.get(&port_no));

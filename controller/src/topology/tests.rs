@@ -341,7 +341,15 @@ fn port_down_and_switch_down_take_links_and_hosts_away() {
         port_desc(2, true),
         lab.at(3.2),
     );
-    assert!(lab.topo.switch(DatapathId(2)).unwrap().ports[&PortNo(2)].is_probing());
+    assert!(
+        lab.topo
+            .switch(DatapathId(2))
+            .unwrap()
+            .ports
+            .get(&PortNo(2))
+            .unwrap()
+            .is_probing()
+    );
     lab.probe(lab.at(3.3));
     assert_eq!(
         lab.topo.next_hop(DatapathId(1), DatapathId(3)),
@@ -545,7 +553,15 @@ fn a_reconnecting_switch_keeps_links_on_ports_still_up() {
         port: PortNo::LOCAL
     }));
     assert!(lab.topo.is_link_port(DatapathId(1), PortNo(1)));
-    assert!(!lab.topo.switch(DatapathId(1)).unwrap().ports[&PortNo(3)].is_probing());
+    assert!(
+        !lab.topo
+            .switch(DatapathId(1))
+            .unwrap()
+            .ports
+            .get(&PortNo(3))
+            .unwrap()
+            .is_probing()
+    );
     assert_eq!(
         lab.topo.next_hop(DatapathId(1), DatapathId(2)),
         Some(PortNo(1))
