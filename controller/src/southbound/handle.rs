@@ -77,14 +77,14 @@ pub enum ConfirmError {
 
 /// A command to a switch's task.
 ///
-/// Kept small (40 bytes, not the 136 of an inline [`Body`]): the command queue allocates
+/// Kept small (24 bytes, not the 136 of an inline [`Body`]): the command queue allocates
 /// room for 32 commands up front, which every connected switch holds even when idle.
 #[derive(Debug)]
 pub(super) enum Command {
     /// Send without tracking.
     Send(Box<Body>),
     /// Send several, in order, without tracking.
-    SendAll(Vec<Body>),
+    SendAll(Box<[Body]>),
     /// Send and wait for the reply.
     Request {
         body: Box<Body>,
@@ -95,17 +95,18 @@ pub(super) enum Command {
         reply: oneshot::Sender<Result<Vec<Xid>, RequestError>>,
     },
     /// Send tracked messages then a barrier.
-    Confirmed {
-        bodies: Vec<Body>,
-        reply: oneshot::Sender<Result<(), ConfirmError>>,
-    },
+    Confirmed(Box<Batch>),
     /// Send the messages as one atomic, ordered bundle.
-    Bundle {
-        bodies: Vec<Body>,
-        reply: oneshot::Sender<Result<(), ConfirmError>>,
-    },
+    Bundle(Box<Batch>),
     /// Close the connection.
     Close,
+}
+
+/// Messages to send together, and where to say how it went.
+#[derive(Debug)]
+pub(super) struct Batch {
+    pub(super) bodies: Vec<Body>,
+    pub(super) reply: oneshot::Sender<Result<(), ConfirmError>>,
 }
 
 /// Commands to one connected switch; cheap to clone.
@@ -151,7 +152,7 @@ impl SwitchHandle {
     /// batch costs one queue operation); fails like [`send`](Self::send), for all of them.
     pub fn send_all(&self, bodies: Vec<Body>) -> Result<(), RequestError> {
         self.commands
-            .try_send(Command::SendAll(bodies))
+            .try_send(Command::SendAll(bodies.into_boxed_slice()))
             .map_err(|e| match e {
                 mpsc::error::TrySendError::Full(_) => RequestError::QueueFull(self.dpid()),
                 mpsc::error::TrySendError::Closed(_) => RequestError::Disconnected(self.dpid()),
@@ -176,14 +177,16 @@ impl SwitchHandle {
     /// names those it refused (the others were applied).
     pub async fn send_confirmed(&self, bodies: Vec<Body>) -> Result<(), ConfirmError> {
         let (reply, rx) = oneshot::channel();
-        self.call(Command::Confirmed { bodies, reply }, rx).await?
+        self.call(Command::Confirmed(Box::new(Batch { bodies, reply })), rx)
+            .await?
     }
 
     /// Applies the messages as one ONF bundle (OpenFlow 1.3 extension), atomically and in
     /// order: all of them or none.
     pub async fn bundle(&self, bodies: Vec<Body>) -> Result<(), ConfirmError> {
         let (reply, rx) = oneshot::channel();
-        self.call(Command::Bundle { bodies, reply }, rx).await?
+        self.call(Command::Bundle(Box::new(Batch { bodies, reply })), rx)
+            .await?
     }
 
     /// Every flow of every table.
@@ -254,4 +257,19 @@ impl SwitchHandle {
 
 fn unexpected(body: &MultipartReplyBody) -> RequestError {
     RequestError::UnexpectedReply(format!("{:?} multipart reply", body.mp_type()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every connected switch holds room for 32 commands: each byte here costs 32 per switch.
+    #[test]
+    fn a_command_is_three_words() {
+        assert!(
+            std::mem::size_of::<Command>() <= 24,
+            "{}",
+            std::mem::size_of::<Command>()
+        );
+    }
 }

@@ -19,7 +19,7 @@ use tracing::Instrument;
 
 use super::Shared;
 use super::event::{DisconnectReason, PeerAddr, SwitchEvent, SwitchEventKind, describe_error};
-use super::handle::{Command, SwitchHandle};
+use super::handle::{Batch, Command, SwitchHandle};
 use super::ops::Ops;
 use super::registry::Claim;
 use super::stream::SwitchStream;
@@ -314,10 +314,12 @@ impl Session {
             }
             Command::Request { body, reply } => self.ops.request(&mut self.ch, *body, reply, now),
             Command::Barrier { reply } => self.ops.barrier(&mut self.ch, reply, now),
-            Command::Confirmed { bodies, reply } => {
+            Command::Confirmed(batch) => {
+                let Batch { bodies, reply } = *batch;
                 self.ops.confirmed(&mut self.ch, config, bodies, reply, now)
             }
-            Command::Bundle { bodies, reply } => {
+            Command::Bundle(batch) => {
+                let Batch { bodies, reply } = *batch;
                 self.ops.bundle(&mut self.ch, config, bodies, reply, now)
             }
             Command::Close => self.close_with(DisconnectReason::Local),
