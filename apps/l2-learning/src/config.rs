@@ -16,6 +16,10 @@ pub struct Priorities {
     /// above 0: a priority-0 catch-all is a table-miss entry, which changes the packet-in
     /// reason the app relies on.
     pub unknown_source: u16,
+    /// Destination table: anything that entered a port still probing for links goes to the
+    /// controller only (it holds it until the port settles). Above `destination`, so nothing
+    /// entering such a port is forwarded by the switch.
+    pub probing: u16,
     /// Destination table: a known host.
     pub destination: u16,
     /// Destination table: flood of one VLAN (or untagged) from one input port.
@@ -32,6 +36,7 @@ impl Default for Priorities {
             known_source: 0x4000,
             link_source: 0x3000,
             unknown_source: 0x0100,
+            probing: 0x5000,
             destination: 0x4000,
             vlan_flood: 0x2100,
             flood: 0x2000,
@@ -108,6 +113,7 @@ impl L2Config {
             ("known_source", p.known_source),
             ("link_source", p.link_source),
             ("unknown_source", p.unknown_source),
+            ("probing", p.probing),
             ("destination", p.destination),
             ("vlan_flood", p.vlan_flood),
             ("flood", p.flood),
@@ -126,6 +132,7 @@ impl L2Config {
                 ("unknown_source", p.unknown_source),
             ),
             (("unknown_source", p.unknown_source), ("table-miss", 0)),
+            (("probing", p.probing), ("destination", p.destination)),
             (("destination", p.destination), ("vlan_flood", p.vlan_flood)),
             (("vlan_flood", p.vlan_flood), ("flood", p.flood)),
             (("flood", p.flood), ("destination_miss", p.destination_miss)),

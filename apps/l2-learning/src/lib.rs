@@ -12,9 +12,10 @@
 //! table 0 (source)         known host:  in_port=edge, eth_src, vlan_vid  → goto 1
 //!                                       (idle timeout, send_flow_rem: silence forgets it)
 //!                          link port:   in_port=link                      → goto 1
-//!                          probing port: in_port=probing                 → controller only
+//!                          probing port: in_port=probing                 → goto 1
 //!                          otherwise:                                    → controller, goto 1
-//! table 1 (destination)    known host:  eth_dst, vlan_vid → edge port or next hop to its switch
+//! table 1 (destination)    probing port: in_port=probing → controller only (held)
+//!                          known host:  eth_dst, vlan_vid → edge port or next hop to its switch
 //!                          flood:       in_port, vlan_vid → flood-tree ports for that VLAN
 //!                          flood:       in_port           → flood-tree ports, unknown VLAN
 //!                          otherwise:                     → controller

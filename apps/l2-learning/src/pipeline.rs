@@ -193,9 +193,13 @@ fn base_flows(config: &L2Config, dpid: DatapathId, view: &dyn View) -> Vec<FlowS
         if view.is_link_port(dpid, port) {
             out.push(FlowSpec::new(src, p.link_source, m, goto_dst()));
         } else if info.probing {
-            // Not forwarded until the port settles: the controller holds what enters.
+            // Not forwarded until the port settles: the destination table sends what enters to
+            // the controller, which holds it. (From the destination table, so a packet that
+            // still takes this path just after the port settled reaches the app as one the
+            // switch did not forward.)
+            out.push(FlowSpec::new(src, p.link_source, m.clone(), goto_dst()));
             let hold = vec![Instruction::ApplyActions(vec![to_controller.clone()])];
-            out.push(FlowSpec::new(src, p.link_source, m, hold));
+            out.push(FlowSpec::new(dst, p.probing, m, hold));
         }
     }
     out.push(FlowSpec::new(

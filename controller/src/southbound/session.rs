@@ -587,9 +587,17 @@ impl Session {
             self.outbox.push_back(event);
             return;
         }
-        // Packet-ins go straight to the queue, behind any waiting control event; when the
-        // queue is full they are dropped (the switch will send the next packet anyway).
-        if !self.outbox.is_empty() || self.shared.events.try_send(event).is_err() {
+        // Packet-ins go straight to the queue. Behind a control event still waiting (the
+        // announcement of the switch, right after it connects) they wait too, in order, up to
+        // half the control backlog; when the queue is full they are dropped (under overload
+        // the switch sends the next packet anyway).
+        if !self.outbox.is_empty() {
+            if self.outbox.len() < self.shared.config.control_backlog / 2 {
+                self.outbox.push_back(event);
+            } else {
+                self.shared.drops.drop_packet_in(dpid, now);
+            }
+        } else if self.shared.events.try_send(event).is_err() {
             self.shared.drops.drop_packet_in(dpid, now);
         }
     }
