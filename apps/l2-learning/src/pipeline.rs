@@ -218,16 +218,21 @@ fn base_flows(config: &L2Config, dpid: DatapathId, view: &dyn View) -> Vec<FlowS
     let mut vlans: BTreeSet<Option<u16>> = view.vlans().into_keys().collect();
     vlans.insert(None);
     for &in_port in &ports {
+        let any = flood_targets(view, &membership, dpid, in_port, None);
         for &vlan in &vlans {
             let targets = flood_targets(view, &membership, dpid, in_port, Some(vlan));
+            if targets == any {
+                // The port's catch-all flood below does the same for this VLAN: one flow
+                // fewer per port and VLAN (every switch keeps them).
+                continue;
+            }
             let m = Match::new()
                 .with(OxmField::InPort(in_port))
                 .with(vlan_vid(vlan));
             out.push(FlowSpec::new(dst, p.vlan_flood, m, output(&targets)));
         }
-        let targets = flood_targets(view, &membership, dpid, in_port, None);
         let m = Match::new().with(OxmField::InPort(in_port));
-        out.push(FlowSpec::new(dst, p.flood, m, output(&targets)));
+        out.push(FlowSpec::new(dst, p.flood, m, output(&any)));
     }
     out.push(FlowSpec::new(
         dst,
