@@ -3,11 +3,14 @@
 //! (reported, and dropped alone): tables, slices, duplicates, ids that are not local, flows
 //! naming groups or meters their app does not want there.
 
+use std::collections::BTreeMap;
+
 use navarch_app::{FlowSpec, GroupSpec, LocalGroupId, LocalMeterId, MeterSpec, Slice, View};
 use openflow::{DatapathId, GroupId, MeterId};
 
 use super::super::canon::FlowEntry;
 use super::super::cookie::FlowCookie;
+use super::super::diff::ById;
 use super::super::group::GroupEntry;
 use super::super::ids::{self, Refs};
 use super::super::meter::MeterEntry;
@@ -129,20 +132,28 @@ impl Collector<'_> {
 
     fn meters(&mut self, a: &Answer, before: &Entries) {
         let r = &self.apps[a.app];
-        let app = r.app.name();
         for spec in &a.meters {
             if self.wrong_slice(a, Kind::Meter, &spec.slice) {
                 continue;
             }
             let id = ids::meter_id(r.owner, spec.id);
-            if self.wanted.meters.contains_key(&id) || self.state.installed.meters.contains_key(&id)
-            {
-                self.errors.push(InstallError::DuplicateId {
-                    dpid: self.dpid,
-                    app,
-                    kind: Kind::Meter,
-                    id: spec.id.0,
-                });
+            let mut table = IdTable {
+                wanted: &mut self.wanted.meters,
+                installed: &self.state.installed.meters,
+                failed: &mut self.state.failed_meters,
+                before: &before.meters,
+                unsupported: self.state.no_meters,
+                kind: Kind::Meter,
+            };
+            let mut wish = Wish {
+                dpid: self.dpid,
+                app: r.app.name(),
+                index: a.app,
+                local: spec.id.0,
+                slice: &spec.slice,
+                errors: self.errors,
+            };
+            if wish.duplicate(&table, id) {
                 continue;
             }
             let entry = MeterEntry {
@@ -150,66 +161,41 @@ impl Collector<'_> {
                 flags: spec.flags,
                 bands: spec.bands.clone(),
             };
-            let held = self
-                .state
-                .failed_meters
-                .get(&id)
-                .is_some_and(|f| f.same_as(&entry));
-            if held {
-                // As it was: still there after a refused modify, or absent.
-                if let Some(had) = before.meters.get(&id) {
-                    let slice = spec.slice.clone();
-                    let kept = Owned {
-                        slice,
-                        ..had.clone()
-                    };
-                    self.wanted.meters.insert(id, kept);
-                }
-                continue;
-            }
-            if self.state.no_meters {
-                self.errors.push(InstallError::Unsupported {
-                    dpid: self.dpid,
-                    app,
-                    kind: Kind::Meter,
-                    id: spec.id.0,
-                });
-                self.state.failed_meters.insert(id, entry);
-                continue;
-            }
-            let slice = spec.slice.clone();
-            let owned = Owned {
-                entry,
-                app: a.app,
-                slice,
-            };
-            self.wanted.meters.insert(id, owned);
+            wish.admit(&mut table, entry);
         }
     }
 
     fn groups(&mut self, a: &Answer, before: &Entries) {
         let r = &self.apps[a.app];
-        let app = r.app.name();
         for spec in &a.groups {
             if self.wrong_slice(a, Kind::Group, &spec.slice) {
                 continue;
             }
             let id = ids::group_id(r.owner, spec.id);
-            if self.wanted.groups.contains_key(&id) || self.state.installed.groups.contains_key(&id)
-            {
-                self.errors.push(InstallError::DuplicateId {
-                    dpid: self.dpid,
-                    app,
-                    kind: Kind::Group,
-                    id: spec.id.0,
-                });
+            let mut table = IdTable {
+                wanted: &mut self.wanted.groups,
+                installed: &self.state.installed.groups,
+                failed: &mut self.state.failed_groups,
+                before: &before.groups,
+                unsupported: self.state.no_groups,
+                kind: Kind::Group,
+            };
+            let mut wish = Wish {
+                dpid: self.dpid,
+                app: r.app.name(),
+                index: a.app,
+                local: spec.id.0,
+                slice: &spec.slice,
+                errors: self.errors,
+            };
+            if wish.duplicate(&table, id) {
                 continue;
             }
             let mut buckets = spec.buckets.clone();
             if let Err(reference) = ids::map_buckets(r.owner, &mut buckets, &mut Refs::default()) {
-                self.errors.push(InstallError::NotLocal {
+                wish.errors.push(InstallError::NotLocal {
                     dpid: self.dpid,
-                    app,
+                    app: wish.app,
                     reference,
                 });
                 continue;
@@ -219,39 +205,7 @@ impl Collector<'_> {
                 group_type: spec.group_type,
                 buckets,
             };
-            let held = self
-                .state
-                .failed_groups
-                .get(&id)
-                .is_some_and(|f| f.same_as(&entry));
-            if held {
-                if let Some(had) = before.groups.get(&id) {
-                    let slice = spec.slice.clone();
-                    let kept = Owned {
-                        slice,
-                        ..had.clone()
-                    };
-                    self.wanted.groups.insert(id, kept);
-                }
-                continue;
-            }
-            if self.state.no_groups {
-                self.errors.push(InstallError::Unsupported {
-                    dpid: self.dpid,
-                    app,
-                    kind: Kind::Group,
-                    id: spec.id.0,
-                });
-                self.state.failed_groups.insert(id, entry);
-                continue;
-            }
-            let slice = spec.slice.clone();
-            let owned = Owned {
-                entry,
-                app: a.app,
-                slice,
-            };
-            self.wanted.groups.insert(id, owned);
+            wish.admit(&mut table, entry);
         }
     }
 
@@ -368,5 +322,78 @@ impl Collector<'_> {
             });
         }
         None
+    }
+}
+
+/// The maps one kind of id-keyed entry (groups or meters) is checked against and put in.
+struct IdTable<'a, E: ById> {
+    wanted: &'a mut BTreeMap<E::Id, Owned<E>>,
+    installed: &'a BTreeMap<E::Id, Owned<E>>,
+    failed: &'a mut BTreeMap<E::Id, E>,
+    /// What the parts asked had installed.
+    before: &'a BTreeMap<E::Id, Owned<E>>,
+    /// The switch has no table for this kind.
+    unsupported: bool,
+    kind: Kind,
+}
+
+/// One group or meter an app wants, on its way to the switch.
+struct Wish<'a> {
+    dpid: DatapathId,
+    app: &'static str,
+    /// The app's registration index.
+    index: usize,
+    /// The app-local id, for reports.
+    local: u16,
+    slice: &'a Slice,
+    errors: &'a mut Vec<InstallError>,
+}
+
+impl Wish<'_> {
+    /// Reports the id if another app or slice already wants or holds it.
+    fn duplicate<E: ById>(&mut self, table: &IdTable<'_, E>, id: E::Id) -> bool {
+        let taken = table.wanted.contains_key(&id) || table.installed.contains_key(&id);
+        if taken {
+            self.errors.push(InstallError::DuplicateId {
+                dpid: self.dpid,
+                app: self.app,
+                kind: table.kind,
+                id: self.local,
+            });
+        }
+        taken
+    }
+
+    /// Puts `entry` among the wanted ones, unless the switch refused it in this very form
+    /// (then what was there stays, as it was: still there after a refused modify, or absent)
+    /// or has no table for it (reported, and held back until that changes).
+    fn admit<E: ById>(&mut self, table: &mut IdTable<'_, E>, entry: E) {
+        let id = entry.id();
+        if table.failed.get(&id).is_some_and(|f| f.same_as(&entry)) {
+            if let Some(had) = table.before.get(&id) {
+                let kept = Owned {
+                    slice: self.slice.clone(),
+                    ..had.clone()
+                };
+                table.wanted.insert(id, kept);
+            }
+            return;
+        }
+        if table.unsupported {
+            self.errors.push(InstallError::Unsupported {
+                dpid: self.dpid,
+                app: self.app,
+                kind: table.kind,
+                id: self.local,
+            });
+            table.failed.insert(id, entry);
+            return;
+        }
+        let owned = Owned {
+            entry,
+            app: self.index,
+            slice: self.slice.clone(),
+        };
+        table.wanted.insert(id, owned);
     }
 }
