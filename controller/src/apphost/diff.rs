@@ -101,19 +101,11 @@ pub fn diff(desired: &FlowTable, actual: &FlowTable, managed: impl Fn(Cookie) ->
         }
         match want {
             None => out.deletes.push(have.clone()),
-            Some(want) if want.same_as(have) => {}
-            Some(want) => {
-                let (w, h) = (want.body(), have.body());
-                let only_instructions = want.cookie == have.cookie
-                    && w.idle_timeout == h.idle_timeout
-                    && w.hard_timeout == h.hard_timeout
-                    && w.flags == h.flags;
-                if only_instructions {
-                    out.modifies.push(want.clone());
-                } else {
-                    out.adds.push(want.clone());
-                }
-            }
+            Some(want) => match change(want, have) {
+                Change::None => {}
+                Change::Modify => out.modifies.push(want.clone()),
+                Change::Add => out.adds.push(want.clone()),
+            },
         }
     }
     for (key, want) in desired {
@@ -219,7 +211,9 @@ pub enum Change {
     Add,
 }
 
-/// Compares two entries at the same key by the rules of [`diff`].
+/// Compares two entries at the same key: the one rule for what to send, used by [`diff`] (a
+/// dump against what the apps want) and by the host's refresh (what it pushed against what a
+/// stale slice wants now).
 pub fn change(want: &FlowEntry, had: &FlowEntry) -> Change {
     let same_settings = want.cookie == had.cookie
         && want.idle_timeout == had.idle_timeout
