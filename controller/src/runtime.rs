@@ -402,11 +402,9 @@ impl Runtime {
             Body::PortStatus(ps) => {
                 let port = ps.desc.port_no;
                 let changes = self.topo.port_status(dpid, ps.reason, ps.desc, now);
-                if self.topo.is_probing(dpid, port)
-                    && let Some(frame) = self.topo.probe(dpid, port, now)
-                {
+                if self.topo.is_probing(dpid, port) {
                     // A port that came up is probed at once, well inside its hold-down.
-                    self.packet_out(dpid, probe_out(port, frame));
+                    self.probe_from(crate::topology::LinkEnd::new(dpid, port), now);
                     self.fast_probe_for_a_while(now);
                 }
                 if (ps.reason != PortReason::Modify || !changes.is_empty())
@@ -500,17 +498,18 @@ impl Runtime {
     /// both ways (and joins paths and the flood tree) within a round trip.
     fn probe_back(&mut self, changes: &[Change], now: Instant) {
         for change in changes {
-            if let Change::Link(crate::topology::LinkChange::Added(link)) = change {
-                let back = crate::topology::Link {
-                    src: link.dst,
-                    dst: link.src,
-                };
-                if !self.topo.has_link(back)
-                    && let Some(frame) = self.topo.probe(link.dst.dpid, link.dst.port, now)
-                {
-                    self.packet_out(link.dst.dpid, probe_out(link.dst.port, frame));
-                }
+            if let Change::Link(crate::topology::LinkChange::Added(link)) = change
+                && !self.topo.has_link(link.reversed())
+            {
+                self.probe_from(link.dst, now);
             }
+        }
+    }
+
+    /// Sends a probe out of one port.
+    fn probe_from(&mut self, end: crate::topology::LinkEnd, now: Instant) {
+        if let Some(frame) = self.topo.probe(end.dpid, end.port, now) {
+            self.packet_out(end.dpid, probe_out(end.port, frame));
         }
     }
 
@@ -526,20 +525,12 @@ impl Runtime {
         let unanswered: Vec<crate::topology::LinkEnd> = self
             .topo
             .links()
-            .links()
+            .one_way()
             .filter(|l| l.src.dpid == dpid)
-            .filter(|l| {
-                !self.topo.has_link(crate::topology::Link {
-                    src: l.dst,
-                    dst: l.src,
-                })
-            })
             .map(|l| l.dst)
             .collect();
         for end in unanswered {
-            if let Some(frame) = self.topo.probe(end.dpid, end.port, now) {
-                self.packet_out(end.dpid, probe_out(end.port, frame));
-            }
+            self.probe_from(end, now);
         }
     }
 

@@ -191,6 +191,11 @@ impl LinkTable {
         self.last_seen.is_empty()
     }
 
+    /// Links up in this direction only: the other way has not been seen (yet).
+    pub fn one_way(&self) -> impl Iterator<Item = Link> + '_ {
+        self.links().filter(|l| !self.contains(l.reversed()))
+    }
+
     /// Links up in both directions, each once as `(lower end, higher end)`.
     pub fn bidirectional(&self) -> Vec<(LinkEnd, LinkEnd)> {
         self.last_seen
@@ -324,6 +329,10 @@ mod tests {
         table.observe(link((1, 1), (2, 1)), t0);
         table.observe(link((2, 2), (3, 1)), t0); // one way only
         assert_eq!(table.bidirectional(), vec![(end(1, 1), end(2, 1))]);
+        assert_eq!(
+            table.one_way().collect::<Vec<_>>(),
+            vec![link((2, 2), (3, 1))]
+        );
     }
 
     #[test]

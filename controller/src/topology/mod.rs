@@ -320,15 +320,7 @@ impl Topology {
                 }
             }
         }
-        for link in self.links.links() {
-            let back = Link {
-                src: link.dst,
-                dst: link.src,
-            };
-            if !self.links.contains(back) {
-                ends.push(link.dst);
-            }
-        }
+        ends.extend(self.links.one_way().map(|l| l.dst));
         ends.sort();
         ends.dedup();
         ends.into_iter()
