@@ -1,0 +1,2 @@
+//! `navctl`: the navarch admin CLI.
+fn main() {}
