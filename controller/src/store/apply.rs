@@ -51,6 +51,7 @@ impl State {
                     vec![]
                 } else {
                     record.config = Some(config.clone());
+                    record.generation = record.generation.wrapping_add(1);
                     vec![Change::AppConfigChanged { app: app.clone() }]
                 }
             }
@@ -64,6 +65,30 @@ impl State {
                         app: app.clone(),
                         enabled: *enabled,
                     }]
+                }
+            }
+            Command::OperatorFlowSet { dpid, flow } => {
+                let flows = self.operator_flows.entry(*dpid).or_default();
+                if flows.get(&flow.key()) == Some(flow) {
+                    vec![]
+                } else {
+                    flows.insert(flow.key(), flow.clone());
+                    vec![Change::OperatorFlowsChanged { dpid: *dpid }]
+                }
+            }
+            Command::OperatorFlowsRemoved { dpid, keys } => {
+                if let Some(flows) = self.operator_flows.get_mut(dpid) {
+                    for key in keys {
+                        flows.remove(key);
+                    }
+                    if flows.is_empty() {
+                        self.operator_flows.remove(dpid);
+                    }
+                }
+                if keys.is_empty() {
+                    vec![]
+                } else {
+                    vec![Change::OperatorFlowsChanged { dpid: *dpid }]
                 }
             }
         };
@@ -97,6 +122,27 @@ impl State {
                 Ok(())
             }
             Command::SwitchForgotten { dpid } => self.check_switch(*dpid),
+            Command::OperatorFlowSet { dpid, flow } => {
+                self.check_switch(*dpid)?;
+                if flow.table > 254 {
+                    return Err(ApplyError::InvalidTable { table: flow.table });
+                }
+                Ok(())
+            }
+            Command::OperatorFlowsRemoved { dpid, keys } => {
+                let flows = self.operator_flows.get(dpid);
+                for key in keys {
+                    if !flows.is_some_and(|f| f.contains_key(key)) {
+                        return Err(ApplyError::UnknownOperatorFlow {
+                            dpid: *dpid,
+                            table: key.table,
+                            priority: key.priority,
+                            match_: key.match_.clone(),
+                        });
+                    }
+                }
+                Ok(())
+            }
             Command::LinkUp(link) => {
                 if link.src_dpid == link.dst_dpid && link.src_port == link.dst_port {
                     return Err(ApplyError::SelfLink(*link));
@@ -217,6 +263,9 @@ impl State {
     fn switch_forgotten(&mut self, dpid: u64) -> Vec<Change> {
         let mut changes = self.drop_links_where(|l| l.touches_switch(dpid));
         changes.extend(self.drop_hosts_where(|h| h.dpid == dpid));
+        if self.operator_flows.remove(&dpid).is_some() {
+            changes.push(Change::OperatorFlowsChanged { dpid });
+        }
         self.switches.remove(&dpid);
         changes.push(Change::SwitchRemoved { dpid });
         changes

@@ -108,6 +108,11 @@ pub enum Change {
         /// Whether it now runs.
         enabled: bool,
     },
+    /// A switch's operator flows changed.
+    OperatorFlowsChanged {
+        /// Datapath id.
+        dpid: u64,
+    },
 }
 
 /// Why the state machine refused a command. A refused command changes nothing.
@@ -118,6 +123,20 @@ pub enum ApplyError {
     UnknownSwitch {
         /// Datapath id.
         dpid: u64,
+    },
+    /// `OperatorFlowsRemoved` names a flow the switch does not have.
+    #[error(
+        "switch {dpid:016x} has no operator flow at table {table} priority {priority} matching {match_}"
+    )]
+    UnknownOperatorFlow {
+        /// Datapath id.
+        dpid: u64,
+        /// Its table.
+        table: u8,
+        /// Its priority.
+        priority: u16,
+        /// Its match.
+        match_: String,
     },
     /// The command names a port the switch does not have.
     #[error("switch {dpid:016x} has no port {port}")]
@@ -146,6 +165,12 @@ pub enum ApplyError {
     NoTables {
         /// Datapath id.
         dpid: u64,
+    },
+    /// A flow table number above 254 (255 means "all tables").
+    #[error("table {table} is not a flow table (0 to 254)")]
+    InvalidTable {
+        /// The table number.
+        table: u8,
     },
     /// A link whose two ends are the same port.
     #[error("link {0} connects a port to itself")]

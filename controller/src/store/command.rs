@@ -141,6 +141,46 @@ impl fmt::Display for MacText {
     }
 }
 
+/// An operator flow: a raw flow added through the API, kept on its switch by the controller.
+/// Identified on its switch by table, priority and match, as OpenFlow identifies a flow.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct OperatorFlowRecord {
+    /// The flow table.
+    pub table: u8,
+    /// The priority.
+    pub priority: u16,
+    /// The match in canonical `ovs-ofctl` syntax (the controller's rendering of it, so equal
+    /// matches give equal text): with `table` and `priority`, the flow's identity.
+    #[serde(rename = "match")]
+    pub match_: String,
+    /// The whole flow in `ovs-ofctl` syntax without a cookie, as the controller renders it;
+    /// parsing it gives the flow back.
+    pub flow: String,
+}
+
+impl OperatorFlowRecord {
+    /// What identifies the flow on its switch.
+    pub fn key(&self) -> OperatorFlowKey {
+        OperatorFlowKey {
+            table: self.table,
+            priority: self.priority,
+            match_: self.match_.clone(),
+        }
+    }
+}
+
+/// What identifies an operator flow on its switch: table, priority and canonical match text.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct OperatorFlowKey {
+    /// The flow table.
+    pub table: u8,
+    /// The priority.
+    pub priority: u16,
+    /// The match in canonical `ovs-ofctl` syntax.
+    #[serde(rename = "match")]
+    pub match_: String,
+}
+
 /// A change to durable state. The state machine applies these in order; nothing else changes
 /// what the store holds.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -187,6 +227,20 @@ pub enum Command {
         app: String,
         /// Whether it runs.
         enabled: bool,
+    },
+    /// Add an operator flow to a known switch, replacing the one with the same key.
+    OperatorFlowSet {
+        /// Datapath id.
+        dpid: u64,
+        /// The flow.
+        flow: OperatorFlowRecord,
+    },
+    /// Remove operator flows of a switch (all must exist).
+    OperatorFlowsRemoved {
+        /// Datapath id.
+        dpid: u64,
+        /// The flows' keys.
+        keys: Vec<OperatorFlowKey>,
     },
 }
 
@@ -306,6 +360,23 @@ mod tests {
             Command::AppEnabled {
                 app: "l2-learning".into(),
                 enabled: false,
+            },
+            Command::OperatorFlowSet {
+                dpid: 1,
+                flow: OperatorFlowRecord {
+                    table: 0,
+                    priority: 40000,
+                    match_: "in_port=1".into(),
+                    flow: "priority=40000,in_port=1 actions=drop".into(),
+                },
+            },
+            Command::OperatorFlowsRemoved {
+                dpid: 1,
+                keys: vec![OperatorFlowKey {
+                    table: 0,
+                    priority: 40000,
+                    match_: "in_port=1".into(),
+                }],
             },
         ];
         assert_eq!(decode_batch(&encode_batch(&cmds)).unwrap(), cmds);

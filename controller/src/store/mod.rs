@@ -55,7 +55,7 @@ use std::path::{Path, PathBuf};
 pub use change::{Applied, ApplyError, Change, Revision};
 pub use command::{
     COMMAND_FORMAT_VERSION, Command, DecodeError, HostKey, HostRecord, LinkRecord, MacText,
-    PortRecord,
+    OperatorFlowKey, OperatorFlowRecord, PortRecord,
 };
 pub use error::StoreError;
 pub use state::{AppRecord, State, StateDecodeError, SwitchRecord};

@@ -6,7 +6,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 
 use super::change::Revision;
-use super::command::{HostKey, HostRecord, LinkRecord, PortRecord};
+use super::command::{
+    HostKey, HostRecord, LinkRecord, OperatorFlowKey, OperatorFlowRecord, PortRecord,
+};
 
 /// A switch the store knows: its table count and port inventory.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -28,6 +30,9 @@ pub struct AppRecord {
     pub config: Option<serde_json::Value>,
     /// Whether the app was last enabled or disabled.
     pub enabled: Option<bool>,
+    /// How many times its configuration changed: part of its flows' cookie generation.
+    #[serde(default)]
+    pub generation: u32,
 }
 
 /// Everything the store holds, at one revision.
@@ -40,6 +45,9 @@ pub struct State {
     #[serde(with = "keyed")]
     pub(super) hosts: BTreeMap<HostKey, HostRecord>,
     pub(super) apps: BTreeMap<String, AppRecord>,
+    /// Operator flows per switch.
+    #[serde(default, with = "operator_flows")]
+    pub(super) operator_flows: BTreeMap<u64, BTreeMap<OperatorFlowKey, OperatorFlowRecord>>,
 }
 
 impl State {
@@ -113,6 +121,24 @@ impl State {
     /// Whether an app was last enabled (`None`: never set).
     pub fn app_enabled(&self, app: &str) -> Option<bool> {
         self.apps.get(app)?.enabled
+    }
+
+    /// The app's record (`None`: nothing stored for it).
+    pub fn app(&self, app: &str) -> Option<&AppRecord> {
+        self.apps.get(app)
+    }
+
+    /// A switch's operator flows, in key order.
+    pub fn operator_flows(&self, dpid: u64) -> impl Iterator<Item = &OperatorFlowRecord> {
+        self.operator_flows
+            .get(&dpid)
+            .into_iter()
+            .flat_map(|f| f.values())
+    }
+
+    /// Switches with operator flows, in datapath-id order.
+    pub fn operator_flow_switches(&self) -> impl Iterator<Item = u64> + '_ {
+        self.operator_flows.keys().copied()
     }
 
     /// The canonical serialization: equal states give equal bytes.
@@ -192,6 +218,52 @@ impl Keyed for HostRecord {
 /// Serde adapter: a `BTreeMap<K, V>` whose values carry their keys, written as a list of
 /// values in key order (JSON objects only allow string keys) and read back with a duplicate
 /// check.
+/// Operator flows serialized as one list of `{"dpid":..,"flow":{..}}`, in (dpid, key) order.
+mod operator_flows {
+    use std::collections::BTreeMap;
+
+    use serde::de::Error as _;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use super::{OperatorFlowKey, OperatorFlowRecord};
+
+    type Flows = BTreeMap<u64, BTreeMap<OperatorFlowKey, OperatorFlowRecord>>;
+
+    #[derive(Serialize)]
+    struct Out<'a> {
+        dpid: u64,
+        flow: &'a OperatorFlowRecord,
+    }
+
+    #[derive(Deserialize)]
+    struct In {
+        dpid: u64,
+        flow: OperatorFlowRecord,
+    }
+
+    pub fn serialize<S: Serializer>(map: &Flows, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(
+            map.iter()
+                .flat_map(|(dpid, flows)| flows.values().map(|flow| Out { dpid: *dpid, flow })),
+        )
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Flows, D::Error> {
+        let mut map = Flows::new();
+        for In { dpid, flow } in Vec::<In>::deserialize(deserializer)? {
+            if map
+                .entry(dpid)
+                .or_default()
+                .insert(flow.key(), flow)
+                .is_some()
+            {
+                return Err(D::Error::custom("duplicate operator flow"));
+            }
+        }
+        Ok(map)
+    }
+}
+
 mod keyed {
     use std::collections::BTreeMap;
 

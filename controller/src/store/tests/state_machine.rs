@@ -297,3 +297,89 @@ fn serialized_state_round_trips_and_is_checked() {
     ));
     assert!(State::from_bytes(b"[1,2,3]").is_err());
 }
+
+#[test]
+fn operator_flows_are_set_replaced_removed_and_survive_a_reopen() {
+    use crate::store::{Change, OperatorFlowRecord, Store, StoreError};
+    let flow = |priority: u16, actions: &str| OperatorFlowRecord {
+        table: 0,
+        priority,
+        match_: "in_port=1".into(),
+        flow: format!("priority={priority},in_port=1 actions={actions}"),
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path(), super::options()).unwrap();
+    // Only on a known switch.
+    let set = |f: OperatorFlowRecord| Command::OperatorFlowSet { dpid: 1, flow: f };
+    assert!(matches!(
+        store.apply(&set(flow(10, "drop"))),
+        Err(StoreError::Rejected { .. })
+    ));
+    store.apply(&super::switch(1, &[1, 2])).unwrap();
+    let applied = store.apply(&set(flow(10, "drop"))).unwrap();
+    assert_eq!(
+        applied.changes,
+        vec![Change::OperatorFlowsChanged { dpid: 1 }]
+    );
+    // Same key: replaced; same flow again: no change.
+    store.apply(&set(flow(10, "output:2"))).unwrap();
+    assert!(
+        store
+            .apply(&set(flow(10, "output:2")))
+            .unwrap()
+            .changes
+            .is_empty()
+    );
+    store.apply(&set(flow(20, "drop"))).unwrap();
+    let texts: Vec<_> = store
+        .state()
+        .operator_flows(1)
+        .map(|f| f.flow.clone())
+        .collect();
+    assert_eq!(
+        texts,
+        [
+            "priority=10,in_port=1 actions=output:2",
+            "priority=20,in_port=1 actions=drop"
+        ]
+    );
+    // Removing what is not there is refused and changes nothing.
+    let missing = Command::OperatorFlowsRemoved {
+        dpid: 1,
+        keys: vec![flow(10, "drop").key(), flow(30, "drop").key()],
+    };
+    assert!(store.apply(&missing).is_err());
+    assert_eq!(store.state().operator_flows(1).count(), 2);
+    drop(store);
+    let mut store = Store::open(dir.path(), super::options()).unwrap();
+    store.snapshot().unwrap();
+    drop(store);
+    let mut store = Store::open(dir.path(), super::options()).unwrap();
+    assert_eq!(store.state().operator_flows(1).count(), 2);
+    store
+        .apply(&Command::OperatorFlowsRemoved {
+            dpid: 1,
+            keys: vec![flow(10, "drop").key()],
+        })
+        .unwrap();
+    assert_eq!(store.state().operator_flows(1).count(), 1);
+    // Forgetting the switch forgets its flows.
+    store.apply(&Command::SwitchForgotten { dpid: 1 }).unwrap();
+    assert_eq!(store.state().operator_flow_switches().count(), 0);
+}
+
+#[test]
+fn a_config_change_bumps_the_app_generation_and_the_same_config_does_not() {
+    use crate::store::Store;
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path(), super::options()).unwrap();
+    let set = |v: u64| Command::AppConfigSet {
+        app: "l2-learning".into(),
+        config: serde_json::json!({ "idle_timeout": v }),
+    };
+    store.apply(&set(60)).unwrap();
+    store.apply(&set(60)).unwrap();
+    assert_eq!(store.state().app("l2-learning").unwrap().generation, 1);
+    store.apply(&set(30)).unwrap();
+    assert_eq!(store.state().app("l2-learning").unwrap().generation, 2);
+}
