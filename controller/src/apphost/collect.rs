@@ -46,6 +46,15 @@ impl AppHost {
         view: &dyn View,
     ) -> Answer {
         let app = &self.apps[index].app;
+        if !self.apps[index].enabled {
+            return Answer {
+                app: index,
+                slice: slice.cloned(),
+                flows: Vec::new(),
+                groups: Vec::new(),
+                meters: Vec::new(),
+            };
+        }
         let (flows, groups, meters) = match slice {
             None => (
                 app.flows(dpid, view),

@@ -81,6 +81,23 @@ struct Registered {
     owner: Owner,
     generation: u32,
     tables: BTreeSet<TableId>,
+    /// A disabled app hears no events and has no flows, groups or meters on any switch.
+    enabled: bool,
+}
+
+/// What the host says about one registered app.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AppStatus {
+    /// Its name.
+    pub name: &'static str,
+    /// Its cookie owner.
+    pub owner: Owner,
+    /// Its cookie generation.
+    pub generation: u32,
+    /// The tables it owns.
+    pub tables: Vec<TableId>,
+    /// Whether it runs.
+    pub enabled: bool,
 }
 
 /// What of one app's wishes on a switch must be asked for again.
@@ -125,6 +142,7 @@ impl AppHost {
                 owner: Owner::Core,
                 generation: core_generation,
                 tables,
+                enabled: true,
             }],
             switches: BTreeMap::new(),
             stale: BTreeMap::new(),
@@ -139,10 +157,18 @@ impl AppHost {
         if self.apps.iter().any(|r| r.app.name() == name) {
             return Err(RegisterError::DuplicateName { app: name });
         }
-        let index = self.apps.len() - 1;
+        let index = self
+            .apps
+            .iter()
+            .filter(|r| matches!(r.owner, Owner::App(_)))
+            .count();
         let owner = Owner::app(index).ok_or(RegisterError::TooManyApps { app: name })?;
         let tables: BTreeSet<TableId> = app.tables().into_iter().collect();
-        for other in self.apps.iter().filter(|r| r.owner != Owner::Core) {
+        for other in self
+            .apps
+            .iter()
+            .filter(|r| matches!(r.owner, Owner::App(_)))
+        {
             if let Some(table) = other.tables.intersection(&tables).next() {
                 return Err(RegisterError::TableTaken {
                     app: name,
@@ -156,8 +182,87 @@ impl AppHost {
             owner,
             generation,
             tables,
+            enabled: true,
         });
         Ok(owner)
+    }
+
+    /// Registers the operator's flows (cookie owner [`Owner::Operator`]): like the core, it
+    /// may use any table, and it comes before the apps, so an app flow with the key of an
+    /// operator flow is the one refused.
+    pub fn register_operator(&mut self, flows: Box<dyn App>) -> Result<(), RegisterError> {
+        let name = flows.name();
+        if self.apps.iter().any(|r| r.owner == Owner::Operator) {
+            return Err(RegisterError::DuplicateName { app: name });
+        }
+        let tables = flows.tables().into_iter().collect();
+        let at = self
+            .apps
+            .iter()
+            .take_while(|r| r.owner == Owner::Core)
+            .count();
+        self.apps.insert(
+            at,
+            Registered {
+                app: flows,
+                owner: Owner::Operator,
+                generation: 1,
+                tables,
+                enabled: true,
+            },
+        );
+        Ok(())
+    }
+
+    /// Every registered app (the core and the operator's flows too), in registration order.
+    pub fn apps(&self) -> Vec<AppStatus> {
+        self.apps
+            .iter()
+            .map(|r| AppStatus {
+                name: r.app.name(),
+                owner: r.owner,
+                generation: r.generation,
+                tables: r.tables.iter().copied().collect(),
+                enabled: r.enabled,
+            })
+            .collect()
+    }
+
+    /// Enables or disables an app: a disabled one hears no events, and its flows, groups and
+    /// meters are removed from every switch at the next refresh; enabled again, it is asked
+    /// for them everywhere. Returns false for an owner not registered.
+    pub fn set_enabled(&mut self, owner: Owner, enabled: bool) -> bool {
+        let Some(index) = self.apps.iter().position(|r| r.owner == owner) else {
+            return false;
+        };
+        if self.apps[index].enabled != enabled {
+            self.apps[index].enabled = enabled;
+            self.mark_everywhere(index, None);
+        }
+        true
+    }
+
+    /// Replaces an app's instance (built anew from a new configuration) and sets its
+    /// generation; every switch is asked for its flows again. Returns false for an owner not
+    /// registered, or an app of another name.
+    pub fn replace(&mut self, owner: Owner, app: Box<dyn App>, generation: u32) -> bool {
+        let Some(index) = self.apps.iter().position(|r| r.owner == owner) else {
+            return false;
+        };
+        if self.apps[index].app.name() != app.name() {
+            return false;
+        }
+        self.apps[index].app = app;
+        self.apps[index].generation = generation;
+        self.mark_everywhere(index, None);
+        true
+    }
+
+    /// Marks one owner's flows on one switch stale (e.g. the operator's flows changed).
+    pub fn invalidate_owner(&mut self, dpid: DatapathId, owner: Owner) {
+        if let Some(index) = self.apps.iter().position(|r| r.owner == owner) {
+            self.mark(dpid, index, None);
+        }
     }
 
     /// The cookie owner of the app called `name`.
@@ -188,6 +293,9 @@ impl AppHost {
     pub fn dispatch(&mut self, event: &Event<'_>, view: &dyn View, now: Instant) -> Vec<Action> {
         let mut rest = Vec::new();
         for index in 0..self.apps.len() {
+            if !self.apps[index].enabled {
+                continue;
+            }
             let mut ctx = Ctx::new(now);
             self.apps[index].app.on_event(event, view, &mut ctx);
             let actions = ctx.take_actions();
@@ -313,18 +421,19 @@ impl AppHost {
             .collect();
         let mut wanted = self.collect(dpid, answers, &Entries::default());
 
-        let count = self.apps.len();
+        let registered: BTreeSet<Owner> = self.apps.iter().map(|r| r.owner).collect();
+        let managed = |owner: Option<Owner>| owner.is_some_and(|o| registered.contains(&o));
         let desired: FlowTable = wanted
             .flows
             .iter()
             .map(|(k, o)| (k.clone(), o.entry.clone()))
             .collect();
-        let d = diff(&desired, &actual, |c| managed(cookie_owner(c), count));
+        let d = diff(&desired, &actual, |c| managed(cookie_owner(c)));
         let groups = diff_by_id(&entries(&wanted.groups), &actual_groups, |id| {
-            managed(id_owner(id.0), count)
+            managed(id_owner(id.0))
         });
         let meters = diff_by_id(&entries(&wanted.meters), &actual_meters, |id| {
-            managed(id_owner(id.0), count)
+            managed(id_owner(id.0))
         });
         let mut conflicted = BTreeMap::new();
         for conflict in &d.conflicts {
@@ -564,16 +673,6 @@ fn id_owner(raw: u32) -> Option<Owner> {
 /// The owner's local id in a raw id of ours (the low bits of a foreign one).
 fn local_id(raw: u32) -> u16 {
     OwnedId::decode(raw).map_or(raw as u16, |o| o.local)
-}
-
-/// True if an entry of this owner is the host's to change: the core's or a registered
-/// app's. The operator's, foreign ones and those of apps not registered (now) are left alone.
-fn managed(owner: Option<Owner>, registered: usize) -> bool {
-    match owner {
-        Some(Owner::Core) => true,
-        Some(Owner::App(i)) => usize::from(i) + 1 < registered,
-        Some(Owner::Operator) | None => false,
-    }
 }
 
 /// The entries of owned ones.

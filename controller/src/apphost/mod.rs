@@ -24,6 +24,7 @@ pub mod group;
 pub mod host;
 pub mod ids;
 pub mod meter;
+pub mod operator;
 pub mod plan;
 mod switch;
 #[cfg(test)]
@@ -34,7 +35,7 @@ pub use cookie::{FlowCookie, Owner};
 pub use core::CoreApp;
 pub use error::{InstallError, Kind, RegisterError};
 pub use group::GroupEntry;
-pub use host::{AppHost, SwitchDump};
+pub use host::{AppHost, AppStatus, SwitchDump};
 pub use ids::OwnedId;
 pub use meter::MeterEntry;
 pub use plan::{BundleIds, Changes, PlanConfig, plan, with_xid};
