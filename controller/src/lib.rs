@@ -2,8 +2,11 @@
 //! event stream, topology (LLDP link discovery, hosts, paths, flood tree), the store every
 //! durable change goes through, and the app host that turns apps' intents into flows.
 
+pub mod api;
 pub mod apphost;
+pub mod catalog;
 pub mod config;
+pub mod journal;
 pub mod logging;
 pub mod runtime;
 pub mod southbound;

@@ -7,8 +7,9 @@ use std::time::Duration;
 
 use clap::Parser;
 use navarch_controller::config::{
-    AppsConfig, Cli, ClusterSecretSource, Config, ConfigError, DuplicateDpidPolicy, ListenAddr,
-    LogConfig, LogFormat, SouthboundConfig, StoreConfig, TopologyConfig, default_config_text,
+    ApiConfig, AppsConfig, Cli, ClusterSecretSource, Config, ConfigError, DuplicateDpidPolicy,
+    ListenAddr, LogConfig, LogFormat, SouthboundConfig, StoreConfig, TopologyConfig,
+    default_config_text,
 };
 
 /// A file setting every key to something other than its default.
@@ -24,6 +25,9 @@ max_transmit_bytes = 1048576
 echo_interval = "2s"
 echo_timeout = "6s500ms"
 duplicate_dpid = "reject-new"
+
+[api]
+listen = "0.0.0.0:6000"
 
 [store]
 data_dir = "/var/lib/navarch"
@@ -64,6 +68,9 @@ fn full_expected() -> Config {
             echo_interval: Duration::from_secs(2),
             echo_timeout: Duration::from_millis(6500),
             duplicate_dpid: DuplicateDpidPolicy::RejectNew,
+        },
+        api: ApiConfig {
+            listen: "0.0.0.0:6000".parse().unwrap(),
         },
         store: StoreConfig {
             data_dir: "/var/lib/navarch".into(),
@@ -181,6 +188,7 @@ southbound.max_transmit_bytes = 1048576
 southbound.echo_interval = "2s"
 southbound.echo_timeout = "6s500ms"
 southbound.duplicate_dpid = "reject-new"
+api.listen = "0.0.0.0:6000"
 store.data_dir = "/var/lib/navarch"
 topology.lldp_interval = "1s"
 topology.link_timeout = "3s"
@@ -275,6 +283,7 @@ fn every_flag_has_its_key() {
         "--echo-interval=2s",
         "--echo-timeout=6s500ms",
         "--duplicate-dpid=reject-new",
+        "--api-listen=0.0.0.0:6000",
         "--data-dir=/var/lib/navarch",
         "--lldp-interval=1s",
         "--link-timeout=3s",
@@ -301,6 +310,7 @@ fn every_env_var_has_its_key() {
             "NAVARCH_ECHO_INTERVAL" => "2s",
             "NAVARCH_ECHO_TIMEOUT" => "6s500ms",
             "NAVARCH_DUPLICATE_DPID" => "reject-new",
+            "NAVARCH_API_LISTEN" => "0.0.0.0:6000",
             "NAVARCH_DATA_DIR" => "/var/lib/navarch",
             "NAVARCH_LLDP_INTERVAL" => "1s",
             "NAVARCH_LINK_TIMEOUT" => "3s",
@@ -357,7 +367,7 @@ fn unknown_keys_are_errors_with_their_line() {
     assert_eq!(
         file_error("# comment\n[southbnd]\n"),
         "navarchd.toml:2:2: southbnd: unknown field `southbnd`, expected one of `southbound`, \
-         `store`, `topology`, `apps`, `log`"
+         `api`, `store`, `topology`, `apps`, `log`"
     );
     assert_eq!(
         file_error("[apps]\nenable = [\"l2-learning\"]\n"),
@@ -630,6 +640,7 @@ fn command_line_definition_is_consistent_and_documents_env_vars() {
         "NAVARCH_ECHO_INTERVAL",
         "NAVARCH_ECHO_TIMEOUT",
         "NAVARCH_DUPLICATE_DPID",
+        "NAVARCH_API_LISTEN",
         "NAVARCH_DATA_DIR",
         "NAVARCH_LLDP_INTERVAL",
         "NAVARCH_LINK_TIMEOUT",

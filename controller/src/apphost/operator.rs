@@ -264,7 +264,7 @@ pub fn loosely_matches(pattern: &FlowMod, flow: &FlowSpec) -> bool {
 /// An OXM payload split into value and mask (`None`: exact match).
 fn value_and_mask(header: u32, payload: &[u8]) -> (&[u8], Option<&[u8]>) {
     let has_mask = header & 0x100 != 0;
-    if has_mask && payload.len() % 2 == 0 {
+    if has_mask && payload.len().is_multiple_of(2) {
         let (value, mask) = payload.split_at(payload.len() / 2);
         (value, Some(mask))
     } else {

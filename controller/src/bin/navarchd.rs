@@ -4,11 +4,11 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use l2_learning::{L2Config, L2Learning};
-use navarch_app::App;
+use navarch_controller::api;
+use navarch_controller::catalog;
 use navarch_controller::config::{self, Cli, Config, DuplicateDpidPolicy};
 use navarch_controller::logging;
-use navarch_controller::runtime::{self, RuntimeConfig};
+use navarch_controller::runtime::{self, AppSetup, RuntimeConfig};
 use navarch_controller::southbound::{DuplicatePolicy, SouthboundConfig};
 use navarch_controller::store::StoreOptions;
 use navarch_controller::topology::TopologyConfig;
@@ -53,20 +53,50 @@ fn main() -> ExitCode {
     };
     // The controller runs as a task on the workers, not on this thread: its exchanges with
     // the per-switch tasks then stay on one worker's queue instead of waking another thread.
+    let api_addr = config.api.listen;
     let result = tokio.block_on(async {
         let shutdown = logging::shutdown_signal().map_err(|e| anyhow::anyhow!("signals: {e}"))?;
+        let listener = api::Listener::bind(api_addr).await?;
+        let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+        let (ready_tx, ready_rx) = tokio::sync::oneshot::channel();
+        let mut stop = stop_rx.clone();
         let controller = tokio::spawn(runtime::run(
             runtime_config,
-            |_| tracing::info!("navarchd ready"),
-            async {
-                let signal = shutdown.await;
-                tracing::info!(?signal, "signal received");
+            |running| {
+                let _ = ready_tx.send(running.api);
+            },
+            async move {
+                let _ = stop.wait_for(|s| *s).await;
             },
         ));
-        match controller.await {
+        tokio::spawn(async move {
+            let signal = shutdown.await;
+            tracing::info!(?signal, "signal received");
+            let _ = stop_tx.send(true);
+        });
+        let server = match ready_rx.await {
+            Ok(handle) => {
+                tracing::info!(addr = %listener.local_addr()?, "API listening");
+                tracing::info!("navarchd ready");
+                let mut stop = stop_rx.clone();
+                Some(tokio::spawn(listener.serve(handle, async move {
+                    let _ = stop.wait_for(|s| *s).await;
+                })))
+            }
+            Err(_) => None,
+        };
+        let result = match controller.await {
             Ok(result) => result.map_err(anyhow::Error::from),
             Err(e) => Err(anyhow::anyhow!("the controller task failed: {e}")),
+        };
+        if let Some(server) = server {
+            match server.await {
+                Ok(Err(e)) => tracing::warn!(error = %e, "API server stopped with an error"),
+                Err(e) => tracing::warn!(error = %e, "API server task failed"),
+                Ok(Ok(())) => {}
+            }
         }
+        result
     });
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -101,33 +131,33 @@ fn runtime_config(config: &Config) -> anyhow::Result<RuntimeConfig> {
     };
     std::fs::create_dir_all(&config.store.data_dir)?;
     let cluster_secret = config.cluster_secret()?;
-    let mut apps: Vec<Box<dyn App>> = Vec::new();
+    let mut apps = Vec::new();
     for name in &config.apps.enabled {
-        match name.as_str() {
-            "l2-learning" => {
-                let mut l2 = L2Config::default();
-                if let Some(settings) = config.apps.settings_json(name).as_object() {
-                    for (key, value) in settings {
-                        match (key.as_str(), value.as_u64()) {
-                            ("idle_timeout", Some(secs)) => {
-                                l2.idle_timeout = u16::try_from(secs).map_err(|_| {
-                                    anyhow::anyhow!(
-                                        "[apps.l2-learning] idle_timeout: {secs} is over 65535"
-                                    )
-                                })?
-                            }
-                            _ => anyhow::bail!(
-                                "[apps.l2-learning] {key}: unknown setting or bad value (known: idle_timeout = seconds)"
-                            ),
-                        }
-                    }
-                }
-                apps.push(Box::new(L2Learning::new(l2)?));
-            }
-            other => {
-                anyhow::bail!("[apps] enabled: unknown app {other:?} (known: \"l2-learning\")")
-            }
-        }
+        let Some(entry) = catalog::entry(name) else {
+            let known: Vec<&str> = catalog::catalog().iter().map(|e| e.name).collect();
+            anyhow::bail!("[apps] enabled: unknown app {name:?} (known: {known:?})");
+        };
+        let settings = config
+            .apps
+            .settings_json(name)
+            .as_object()
+            .cloned()
+            .unwrap_or_default();
+        // Checked here so a bad setting stops the start with the file's names.
+        entry
+            .configure(&serde_json::Map::new(), &settings)
+            .map_err(|e| {
+                anyhow::anyhow!(
+                    "[apps.{name}] {}: {}",
+                    e.field.trim_start_matches("config."),
+                    e.message
+                )
+            })?;
+        apps.push(AppSetup {
+            name: name.clone(),
+            enabled: true,
+            settings,
+        });
     }
     Ok(RuntimeConfig {
         listen,

@@ -53,6 +53,10 @@ pub struct Cli {
     #[arg(long, value_name = "POLICY")]
     pub duplicate_dpid: Option<DuplicateDpidPolicy>,
 
+    /// Where the gRPC API listens, IP:PORT [env: NAVARCH_API_LISTEN]
+    #[arg(long, value_name = "IP:PORT")]
+    pub api_listen: Option<std::net::SocketAddr>,
+
     /// Directory of the store (and of the generated cluster secret) [env: NAVARCH_DATA_DIR]
     #[arg(long, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,

@@ -36,6 +36,11 @@ echo_timeout = "{echo_timeout}"
 # connection, "reject-new" refuses the new one. Either way it is logged.
 duplicate_dpid = "{duplicate_dpid}"
 
+[api]
+# Where the northbound gRPC API listens, "IP:PORT". Loopback by default; it has no
+# authentication yet, so expose it only on a trusted network.
+listen = "{api_listen}"
+
 [store]
 # Durable state (and the generated cluster secret). Packaged installs use /var/lib/navarch.
 data_dir = "{data_dir}"
@@ -73,6 +78,7 @@ format = "{format}"
         echo_interval = HumanDuration(sb.echo_interval),
         echo_timeout = HumanDuration(sb.echo_timeout),
         duplicate_dpid = sb.duplicate_dpid,
+        api_listen = c.api.listen,
         data_dir = c.store.data_dir.display(),
         lldp_interval = HumanDuration(c.topology.lldp_interval),
         link_timeout = HumanDuration(c.topology.link_timeout),
@@ -111,6 +117,7 @@ pub(crate) fn summary(c: &Config) -> String {
         quoted(HumanDuration(sb.echo_timeout)),
     );
     line("southbound.duplicate_dpid", quoted(sb.duplicate_dpid));
+    line("api.listen", quoted(c.api.listen));
     line("store.data_dir", quoted(c.store.data_dir.display()));
     line(
         "topology.lldp_interval",

@@ -14,6 +14,7 @@ use super::error::{ConfigError, FileLocation};
 #[serde(deny_unknown_fields)]
 pub(crate) struct ConfigFile {
     pub southbound: Option<SouthboundFile>,
+    pub api: Option<ApiFile>,
     pub store: Option<StoreFile>,
     pub topology: Option<TopologyFile>,
     /// `enabled` plus one settings table per app; checked by hand because app names are keys.
@@ -32,6 +33,13 @@ pub(crate) struct SouthboundFile {
     pub echo_interval: Option<Spanned<String>>,
     pub echo_timeout: Option<Spanned<String>>,
     pub duplicate_dpid: Option<Spanned<String>>,
+}
+
+/// `[api]`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ApiFile {
+    pub listen: Option<Spanned<String>>,
 }
 
 /// `[store]`.

@@ -18,6 +18,7 @@
 //! | `southbound.echo_interval` | 5s | `--echo-interval` |
 //! | `southbound.echo_timeout` | 15s | `--echo-timeout` |
 //! | `southbound.duplicate_dpid` | `replace-old` | `--duplicate-dpid` |
+//! | `api.listen` | `127.0.0.1:50051` | `--api-listen` / `NAVARCH_API_LISTEN` |
 //! | `store.data_dir` | `./navarch-data` | `--data-dir` |
 //! | `topology.lldp_interval` | 5s | `--lldp-interval` |
 //! | `topology.link_timeout` | 15s | `--link-timeout` |
@@ -87,6 +88,8 @@ pub use secret::{CLUSTER_SECRET_FILE_NAME, MIN_CLUSTER_SECRET_LEN};
 pub struct Config {
     /// Switch connections.
     pub southbound: SouthboundConfig,
+    /// The northbound gRPC API.
+    pub api: ApiConfig,
     /// Durable state.
     pub store: StoreConfig,
     /// Link discovery and host tracking.
@@ -308,6 +311,24 @@ impl AppsConfig {
             .get(app)
             .and_then(|table| serde_json::to_value(table).ok())
             .unwrap_or_else(|| serde_json::Value::Object(serde_json::Map::new()))
+    }
+}
+
+/// `[api]`: the northbound gRPC API.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ApiConfig {
+    /// Where the API listens (loopback by default: expose it deliberately).
+    pub listen: std::net::SocketAddr,
+}
+
+/// The API's default port, as gRPC examples use.
+pub const API_PORT: u16 = 50051;
+
+impl Default for ApiConfig {
+    fn default() -> Self {
+        ApiConfig {
+            listen: std::net::SocketAddr::from(([127, 0, 0, 1], API_PORT)),
+        }
     }
 }
 

@@ -94,7 +94,7 @@ impl std::fmt::Display for PeerAddr {
 }
 
 /// An `OFPT_ERROR` that answers nothing the caller waits for, as a readable line.
-pub(super) fn describe_error(e: &ErrorMsg) -> String {
+pub fn describe_error(e: &ErrorMsg) -> String {
     let t = e.code.type_name().unwrap_or("unknown type");
     let c = e.code.code_name().unwrap_or("unknown code");
     format!("{t}/{c}")

@@ -113,13 +113,27 @@ pub(super) struct Batch {
 #[derive(Clone, Debug)]
 pub struct SwitchHandle {
     features: FeaturesReply,
+    peer: super::PeerAddr,
     commands: mpsc::Sender<Command>,
 }
 
 impl SwitchHandle {
     /// A handle to the connection whose task reads `commands`.
-    pub(super) fn new(features: FeaturesReply, commands: mpsc::Sender<Command>) -> SwitchHandle {
-        SwitchHandle { features, commands }
+    pub(super) fn new(
+        features: FeaturesReply,
+        peer: super::PeerAddr,
+        commands: mpsc::Sender<Command>,
+    ) -> SwitchHandle {
+        SwitchHandle {
+            features,
+            peer,
+            commands,
+        }
+    }
+
+    /// Where the switch connected from.
+    pub fn peer(&self) -> &super::PeerAddr {
+        &self.peer
     }
 
     /// The switch's datapath id.
@@ -157,6 +171,41 @@ impl SwitchHandle {
                 mpsc::error::TrySendError::Full(_) => RequestError::QueueFull(self.dpid()),
                 mpsc::error::TrySendError::Closed(_) => RequestError::Disconnected(self.dpid()),
             })
+    }
+
+    /// Queues the messages, then a barrier, at once (so they keep their place before
+    /// anything queued after this call); the receiver says how it went, as
+    /// [`send_confirmed`](Self::send_confirmed) would. Fails at once like
+    /// [`send_all`](Self::send_all).
+    pub fn send_confirmed_now(
+        &self,
+        bodies: Vec<Body>,
+    ) -> Result<oneshot::Receiver<Result<(), ConfirmError>>, RequestError> {
+        let (reply, rx) = oneshot::channel();
+        self.try_command(Command::Confirmed(Box::new(Batch { bodies, reply })))?;
+        Ok(rx)
+    }
+
+    /// Queues the messages untracked, then a barrier, at once; the receiver resolves when
+    /// the barrier is answered (everything before it was processed). Fails at once like
+    /// [`send_all`](Self::send_all).
+    pub fn send_all_then_barrier(
+        &self,
+        bodies: Vec<Body>,
+    ) -> Result<oneshot::Receiver<Result<Vec<Xid>, RequestError>>, RequestError> {
+        if !bodies.is_empty() {
+            self.send_all(bodies)?;
+        }
+        let (reply, rx) = oneshot::channel();
+        self.try_command(Command::Barrier { reply })?;
+        Ok(rx)
+    }
+
+    fn try_command(&self, cmd: Command) -> Result<(), RequestError> {
+        self.commands.try_send(cmd).map_err(|e| match e {
+            mpsc::error::TrySendError::Full(_) => RequestError::QueueFull(self.dpid()),
+            mpsc::error::TrySendError::Closed(_) => RequestError::Disconnected(self.dpid()),
+        })
     }
 
     /// Sends a request and waits for its reply (a multipart reply arrives whole) or error.

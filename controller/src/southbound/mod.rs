@@ -21,7 +21,7 @@ mod stream;
 
 pub use addr::{DEFAULT_OPENFLOW_PORT, ListenAddr, ListenAddrError};
 pub use config::{DuplicatePolicy, SouthboundConfig};
-pub use event::{DisconnectReason, PeerAddr, SwitchEvent, SwitchEventKind};
+pub use event::{DisconnectReason, PeerAddr, SwitchEvent, SwitchEventKind, describe_error};
 pub use handle::{ConfirmError, FailedMessage, RequestError, SwitchHandle};
 
 use std::io;

@@ -527,7 +527,7 @@ impl Session {
             n_tables = features.n_tables,
             "switch connected"
         );
-        let handle = SwitchHandle::new(features, commands);
+        let handle = SwitchHandle::new(features, self.peer.clone(), commands);
         self.outbox.push_back(SwitchEvent {
             dpid,
             kind: SwitchEventKind::Connected {

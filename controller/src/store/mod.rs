@@ -234,6 +234,11 @@ impl Store {
         Ok(applied)
     }
 
+    /// Whether writes are accepted (false after a failed log write).
+    pub fn is_writable(&self) -> bool {
+        !self.poisoned
+    }
+
     /// The current state.
     pub fn state(&self) -> &State {
         &self.state

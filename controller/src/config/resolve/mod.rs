@@ -14,8 +14,8 @@ use super::error::{ConfigError, FileLocation, Origin};
 use super::file::{self, ConfigFile};
 use super::listen::ListenAddr;
 use super::{
-    AppsConfig, Cli, ClusterSecretSource, Config, LogConfig, SouthboundConfig, StoreConfig,
-    TopologyConfig, secret,
+    ApiConfig, AppsConfig, Cli, ClusterSecretSource, Config, LogConfig, SouthboundConfig,
+    StoreConfig, TopologyConfig, secret,
 };
 
 mod apps;
@@ -43,6 +43,7 @@ keys! {
     ECHO_INTERVAL = "southbound.echo_interval", "--echo-interval", "NAVARCH_ECHO_INTERVAL";
     ECHO_TIMEOUT = "southbound.echo_timeout", "--echo-timeout", "NAVARCH_ECHO_TIMEOUT";
     DUPLICATE_DPID = "southbound.duplicate_dpid", "--duplicate-dpid", "NAVARCH_DUPLICATE_DPID";
+    API_LISTEN = "api.listen", "--api-listen", "NAVARCH_API_LISTEN";
     DATA_DIR = "store.data_dir", "--data-dir", "NAVARCH_DATA_DIR";
     LLDP_INTERVAL = "topology.lldp_interval", "--lldp-interval", "NAVARCH_LLDP_INTERVAL";
     LINK_TIMEOUT = "topology.link_timeout", "--link-timeout", "NAVARCH_LINK_TIMEOUT";
@@ -111,6 +112,14 @@ struct Layers<'a> {
 impl Layers<'_> {
     fn config(&self, cli: &Cli, file: ConfigFile) -> Result<Config, ConfigError> {
         let southbound = self.southbound(cli, file.southbound.unwrap_or_default())?;
+        let api_listen = self.pick(
+            &API_LISTEN,
+            cli.api_listen,
+            file.api.unwrap_or_default().listen,
+            |s| socket_addr(&s),
+            socket_addr,
+            ApiConfig::default().listen,
+        )?;
         let store_file = file.store.unwrap_or_default();
         let data_dir = self.pick(
             &DATA_DIR,
@@ -132,6 +141,9 @@ impl Layers<'_> {
         let log = self.log(cli, file.log.unwrap_or_default())?;
         Ok(Config {
             southbound,
+            api: ApiConfig {
+                listen: api_listen.value,
+            },
             store: StoreConfig {
                 data_dir: data_dir.value,
             },
@@ -296,4 +308,11 @@ fn longer(
         HumanDuration(short.value)
     );
     Err(ConfigError::invalid(&long.origin, long_key.name, message))
+}
+
+/// An `IP:PORT` socket address.
+fn socket_addr(text: &str) -> Result<std::net::SocketAddr, String> {
+    text.trim().parse().map_err(|_| {
+        format!("{text:?} is not an address of the form IP:PORT (e.g. \"127.0.0.1:50051\")")
+    })
 }

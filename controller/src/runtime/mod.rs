@@ -14,11 +14,19 @@
 //! before and after it. Until then nothing is pushed to it, so a controller restart never
 //! disturbs flows that are still right.
 
+mod api;
+mod events;
+
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
 
-use navarch_app::{Action, App, Attachment, Event};
+pub use api::{
+    ApiHandle, AppChange, AppInfo, ReadView, Stopped, SwitchInfo, Write, WriteError, Written,
+};
+
+use navarch_app::{Action, Attachment, Event};
 use openflow::msg::{ErrorMsg, PacketOut, PortReason};
 use openflow::{Body, BufferId, DatapathId, Message, PortNo};
 use tokio::sync::mpsc;
@@ -48,10 +56,22 @@ pub struct RuntimeConfig {
     pub topology: TopologyConfig,
     /// The secret LLDP probes are signed with (at least 16 bytes).
     pub cluster_secret: Vec<u8>,
-    /// The apps to run, in order.
-    pub apps: Vec<Box<dyn App>>,
+    /// What the config file says of each app (the store's record wins once the API changed
+    /// an app); apps of the catalog not listed start disabled.
+    pub apps: Vec<AppSetup>,
     /// Send reconciliation plans in ONF bundles.
     pub bundles: bool,
+}
+
+/// An app as the config file sets it up.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AppSetup {
+    /// The app's name in the catalog.
+    pub name: String,
+    /// Whether it runs.
+    pub enabled: bool,
+    /// Its settings (the rest keep their defaults).
+    pub settings: serde_json::Map<String, serde_json::Value>,
 }
 
 /// Why the runtime stopped with an error.
@@ -69,12 +89,17 @@ pub enum RuntimeError {
     /// The southbound could not listen.
     #[error("southbound: {0}")]
     Bind(#[from] crate::southbound::BindError),
+    /// An app's stored or configured settings are refused.
+    #[error("{0}")]
+    App(String),
 }
 
 /// Where the runtime listens, once it does.
 pub struct Running {
     /// The bound addresses (port 0 resolved).
     pub listen: Vec<ListenAddr>,
+    /// How the API reaches the runtime.
+    pub api: ApiHandle,
 }
 
 /// A connected switch as the runtime tracks it.
@@ -87,6 +112,8 @@ struct Switch {
     /// A dump (flows, groups, meters) is under way.
     dumping: bool,
     bundle_ids: BundleIds,
+    /// When it connected.
+    connected_at: SystemTime,
 }
 
 /// Results of work done off the main loop.
@@ -102,6 +129,23 @@ enum Internal {
         dpid: DatapathId,
         generation: u64,
         outcome: Pushed,
+        /// How many changes the plan had.
+        changes: usize,
+        /// The store revision it was computed at.
+        revision: u64,
+    },
+    /// A switch answered the barrier after a push of flow changes.
+    Confirmed {
+        dpid: DatapathId,
+        generation: u64,
+        /// How many changes the push had.
+        changes: usize,
+        /// The store revision it was computed at.
+        revision: u64,
+        /// The writes it confirms.
+        waiters: Vec<api::Waiter>,
+        /// What the switch refused, or why the push is not confirmed.
+        outcome: Result<Vec<(Body, ErrorMsg)>, String>,
     },
 }
 
@@ -134,6 +178,16 @@ struct Runtime {
     fast_probe_until: Option<Instant>,
     /// How long a port probes.
     holddown: Duration,
+    /// Where events are recorded for API watchers.
+    journal: Arc<crate::journal::Journal>,
+    /// The operator's flows, as the host asks for them.
+    book: crate::apphost::operator::OperatorBook,
+    /// Each app's complete configuration.
+    app_configs: api::AppConfigs,
+    /// API writes waiting for switches to confirm.
+    waits: api::Waits,
+    /// What the port status being handled says happened, for port events.
+    port_cause: Option<PortReason>,
 }
 
 /// Packets that entered probing ports: the switch did not forward them. When the port
@@ -185,8 +239,8 @@ impl Held {
     }
 }
 
-/// The cookie generation of every app. Constant so that a restarted controller recognises
-/// its own flows (it is part of the cookie).
+/// The base of every app's cookie generation (each configuration change adds one, stored),
+/// so that a restarted controller recognises its own flows (it is part of the cookie).
 const GENERATION: u32 = 1;
 
 /// How often ports that are probing (and links seen one way) are probed.
@@ -194,6 +248,9 @@ const FAST_PROBE_INTERVAL: Duration = Duration::from_millis(100);
 
 /// Most switch events handled between two store writes and flow pushes.
 const EVENT_BATCH: usize = 1024;
+
+/// API requests queued for the runtime before API tasks wait.
+const API_QUEUE: usize = 1024;
 
 /// Runs the controller until `shutdown` resolves. `ready` learns the bound addresses.
 pub async fn run(
@@ -221,24 +278,36 @@ pub async fn run(
     topo.restore_hosts(&hosts);
     info!(revision = ?store.revision(), links = links.len(), hosts = hosts.len(), "state restored");
 
-    let claims_ingress = config
-        .apps
-        .iter()
-        .any(|a| a.tables().contains(&openflow::TableId(0)));
-    let mut host = AppHost::new(Box::new(CoreApp::new(!claims_ingress)), GENERATION);
-    for app in config.apps {
-        let name = app.name();
-        host.register(app, GENERATION)?;
-        info!(app = name, "app registered");
-    }
+    // The core sends table misses to the controller unless an app owns the ingress table;
+    // registering the apps tells which, so the core goes first with a placeholder answer
+    // and is asked again below.
+    let mut host = AppHost::new(Box::new(CoreApp::new(false)), GENERATION);
+    let (app_configs, book) = api::register_apps(&mut host, store.state(), &config.apps)?;
+    let claims_ingress = host.apps().iter().any(|a| {
+        matches!(a.owner, crate::apphost::Owner::App(_)) && a.tables.contains(&openflow::TableId(0))
+    });
+    host.replace(
+        crate::apphost::Owner::Core,
+        Box::new(CoreApp::new(!claims_ingress)),
+        GENERATION,
+    );
 
     let (southbound, mut events) =
         Southbound::bind(&config.listen, config.southbound.clone()).await?;
     for addr in southbound.local_addrs() {
         info!(%addr, "listening for switches");
     }
+    let journal = Arc::new(crate::journal::Journal::new());
+    journal.push(navarch_proto::v1::event::Event::Cluster(
+        navarch_proto::v1::ClusterEvent {
+            leader_id: crate::api::NODE_ID,
+            term: 1,
+        },
+    ));
+    let (api_tx, mut api_rx) = mpsc::channel(API_QUEUE);
     ready(Running {
         listen: southbound.local_addrs().to_vec(),
+        api: ApiHandle::new(api_tx, journal.clone()),
     });
 
     let (internal_tx, mut internal_rx) = mpsc::channel(64);
@@ -256,6 +325,11 @@ pub async fn run(
         held: Held::default(),
         fast_probe_until: None,
         holddown: config.topology.edge_holddown,
+        journal,
+        book,
+        app_configs,
+        waits: api::Waits::default(),
+        port_cause: None,
     };
     let mut fast_probe = tokio::time::interval(FAST_PROBE_INTERVAL);
     fast_probe.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -283,6 +357,7 @@ pub async fn run(
                 None => break,
             },
             Some(msg) = internal_rx.recv() => rt.on_internal(msg),
+            Some(request) = api_rx.recv() => rt.on_api(request),
             _ = probe.tick() => rt.send_probes(),
             _ = fast_probe.tick(), if rt.fast_probe_until.is_some() => rt.send_fast_probes(),
             _ = tokio::time::sleep_until(wake.into()) => rt.on_timer(),
@@ -336,6 +411,7 @@ impl Runtime {
                 handle,
             } => {
                 info!(%dpid, ports = ports.len(), "switch connected");
+                self.record_switch(dpid, true, String::new());
                 let changes = self.topo.switch_up(dpid, features.n_tables, ports, now);
                 if let Some(cmd) = self.topo.switch_command(dpid) {
                     self.persist(&cmd);
@@ -350,13 +426,16 @@ impl Runtime {
                         reconciled: false,
                         dumping: false,
                         bundle_ids: BundleIds::new(),
+                        connected_at: SystemTime::now(),
                     },
                 );
                 for (d, port, frame) in self.topo.lldp_frames_for(dpid, now) {
                     self.packet_out(d, probe_out(port, frame));
                 }
                 self.fast_probe_for_a_while(now);
+                self.port_cause = Some(PortReason::Add);
                 self.apply_changes(changes, now);
+                self.port_cause = None;
                 self.dispatch(&Event::SwitchUp(dpid), now);
                 // A switch with none of our flows is set up at once; one that has some (we
                 // restarted, or it reconnected) waits for the view to settle first.
@@ -364,10 +443,21 @@ impl Runtime {
             }
             SwitchEventKind::Disconnected { reason } => {
                 info!(%dpid, %reason, "switch disconnected");
+                self.record_switch(dpid, false, reason.to_string());
                 self.switches.remove(&dpid);
                 self.held.forget_switch(dpid);
+                self.waits.fail_switch(
+                    dpid,
+                    Vec::new(),
+                    &format!(
+                        "switch {dpid} disconnected before confirming; the change is committed \
+                         and will be applied when it reconnects"
+                    ),
+                );
                 let changes = self.topo.switch_down(dpid);
+                self.port_cause = Some(PortReason::Delete);
                 self.apply_changes(changes, now);
+                self.port_cause = None;
                 self.dispatch(&Event::SwitchDown(dpid), now);
             }
             SwitchEventKind::Message(msg) => self.on_message(dpid, msg, now),
@@ -413,9 +503,22 @@ impl Runtime {
                     self.persist(&cmd);
                 }
                 debug!(%dpid, %port, reason = %ps.reason, "port status");
+                self.port_cause = Some(ps.reason);
                 self.apply_changes(changes, now);
+                self.port_cause = None;
             }
             Body::FlowRemoved(fr) => {
+                let operator = FlowCookie::decode(fr.cookie)
+                    .is_some_and(|c| c.owner == crate::apphost::Owner::Operator);
+                if operator
+                    && matches!(
+                        fr.reason,
+                        openflow::msg::FlowRemovedReason::IdleTimeout
+                            | openflow::msg::FlowRemovedReason::HardTimeout
+                    )
+                {
+                    self.operator_flow_expired(dpid, &fr);
+                }
                 let actions = self.host.on_flow_removed(dpid, &fr, &self.topo, now);
                 self.run_actions(actions, now);
             }
@@ -433,6 +536,7 @@ impl Runtime {
             if let Some(cmd) = change.command() {
                 self.persist(&cmd);
             }
+            self.record_change(&change);
             match change {
                 Change::Port { dpid, port } => {
                     self.dispatch(&Event::PortChanged { dpid, port }, now);
@@ -708,6 +812,7 @@ impl Runtime {
                 let handle = sw.handle.clone();
                 let bundles = self.bundles;
                 let tx = self.internal.clone();
+                let revision = self.store.revision().0;
                 tokio::spawn(async move {
                     let outcome = push_changes(&handle, &changes, bundles).await;
                     let _ = tx
@@ -715,6 +820,8 @@ impl Runtime {
                             dpid,
                             generation,
                             outcome,
+                            changes: changes.len(),
+                            revision,
                         })
                         .await;
                 });
@@ -723,9 +830,14 @@ impl Runtime {
                 dpid,
                 generation,
                 outcome,
+                changes,
+                revision,
             } => {
                 if self.connection_generation.get(&dpid) != Some(&generation) {
                     return;
+                }
+                if outcome.failures.is_empty() {
+                    self.record_applied(dpid, changes - outcome.refused.len(), revision);
                 }
                 // What the switch refused is held back, not retried until it changes.
                 for (body, error) in &outcome.refused {
@@ -745,20 +857,65 @@ impl Runtime {
                 self.host.invalidate(dpid);
                 self.probe_towards(dpid);
             }
+            Internal::Confirmed {
+                dpid,
+                generation,
+                changes,
+                revision,
+                waiters,
+                outcome,
+            } => {
+                if self.connection_generation.get(&dpid) != Some(&generation) {
+                    let why = format!(
+                        "switch {dpid} reconnected before confirming; the change is committed \
+                         and is being reconciled"
+                    );
+                    self.waits.fail_switch(dpid, waiters, &why);
+                    return;
+                }
+                match outcome {
+                    Ok(refused) => {
+                        for (body, error) in &refused {
+                            self.host.on_refused(dpid, body, error);
+                        }
+                        self.record_applied(dpid, changes - refused.len(), revision);
+                        self.waits.confirmed(waiters, &refused);
+                    }
+                    Err(e) => {
+                        let why = format!("switch {dpid} did not confirm the change: {e}");
+                        self.waits.fail_switch(dpid, waiters, &why);
+                        // What it has is unknown now: find out again, the hitless way.
+                        if let Some(sw) = self.switches.get_mut(&dpid) {
+                            warn!(%dpid, error = %e, "push not confirmed; reconciling again");
+                            sw.reconciled = false;
+                            sw.settle_at = Instant::now();
+                        }
+                    }
+                }
+            }
         }
     }
 
-    /// Pushes the difference to every stale, reconciled switch.
+    /// Pushes the difference to every stale, reconciled switch, then a barrier; the answer
+    /// comes back as `Confirmed` (to record the flows applied and answer waiting writes).
+    /// A write waiting on the switch gets its push tracked message by message, so a refusal
+    /// of its flow reaches it; a push nobody waits on is confirmed by the barrier alone.
     fn flush(&mut self) {
-        for dpid in self.host.stale_switches() {
+        let mut dpids = self.host.stale_switches();
+        dpids.extend(self.waits.switches());
+        dpids.sort_unstable();
+        dpids.dedup();
+        for dpid in dpids {
             let Some(sw) = self.switches.get_mut(&dpid) else {
                 continue;
             };
             if !sw.reconciled {
+                // Waits stay until the reconciliation's push (it sends everything).
                 continue;
             }
             let changes = self.host.refresh(dpid, &self.topo);
-            if changes.is_empty() {
+            let waiters = self.waits.take(dpid);
+            if changes.is_empty() && waiters.is_empty() {
                 continue;
             }
             debug!(%dpid, changes = changes.len(), "pushing flow changes");
@@ -766,8 +923,62 @@ impl Runtime {
                 bundles: false,
                 ..PlanConfig::default()
             };
+            let n = changes.len();
             let bodies = plan(&changes, config, &mut sw.bundle_ids);
-            if let Err(e) = sw.handle.send_all(bodies) {
+            let generation = self
+                .connection_generation
+                .get(&dpid)
+                .copied()
+                .unwrap_or_default();
+            let revision = self.store.revision().0;
+            let tx = self.internal.clone();
+            let sent = if waiters.is_empty() || bodies.is_empty() {
+                sw.handle.send_all_then_barrier(bodies).map(|rx| {
+                    tokio::spawn(async move {
+                        let outcome = match rx.await {
+                            Ok(Ok(_)) => Ok(Vec::new()),
+                            Ok(Err(e)) => Err(e.to_string()),
+                            Err(_) => Err("disconnected".to_owned()),
+                        };
+                        let _ = tx
+                            .send(Internal::Confirmed {
+                                dpid,
+                                generation,
+                                changes: n,
+                                revision,
+                                waiters,
+                                outcome,
+                            })
+                            .await;
+                    });
+                })
+            } else {
+                let kept = bodies.clone();
+                sw.handle.send_confirmed_now(bodies).map(|rx| {
+                    tokio::spawn(async move {
+                        let outcome = match rx.await {
+                            Ok(Ok(())) => Ok(Vec::new()),
+                            Ok(Err(ConfirmError::Rejected { failed })) => Ok(failed
+                                .into_iter()
+                                .filter_map(|f| kept.get(f.index).map(|b| (b.clone(), f.error)))
+                                .collect()),
+                            Ok(Err(e)) => Err(e.to_string()),
+                            Err(_) => Err("disconnected".to_owned()),
+                        };
+                        let _ = tx
+                            .send(Internal::Confirmed {
+                                dpid,
+                                generation,
+                                changes: n,
+                                revision,
+                                waiters,
+                                outcome,
+                            })
+                            .await;
+                    });
+                })
+            };
+            if let Err(e) = sent {
                 // What the host counts as installed is no longer what the switch has: find
                 // out again, the hitless way.
                 warn!(%dpid, error = %e, "could not queue flow changes; reconciling again");
