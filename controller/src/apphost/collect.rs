@@ -9,7 +9,7 @@ use navarch_app::{FlowSpec, GroupSpec, LocalGroupId, LocalMeterId, MeterSpec, Sl
 use openflow::{DatapathId, GroupId, MeterId};
 
 use super::super::canon::FlowEntry;
-use super::super::cookie::FlowCookie;
+use super::super::cookie::{FlowCookie, Owner};
 use super::super::diff::ById;
 use super::super::group::GroupEntry;
 use super::super::ids::{self, Refs};
@@ -242,9 +242,14 @@ impl Collector<'_> {
             }
             let mut entry = FlowEntry::from_spec(&spec, cookie);
             let mut refs = Refs::default();
-            if let Err(reference) =
+            // The operator names the switch's real groups and meters: nothing to map, and
+            // the switch judges whether they exist.
+            let mapped = if r.owner == Owner::Operator {
+                Ok(())
+            } else {
                 ids::map_instructions(r.owner, &mut entry.instructions, &mut refs)
-            {
+            };
+            if let Err(reference) = mapped {
                 self.errors.push(InstallError::NotLocal {
                     dpid: self.dpid,
                     app,
