@@ -154,23 +154,13 @@ impl SwitchHandle {
     /// Sends a message without waiting (its reply or error, if any, arrives as an event);
     /// fails at once if the switch is gone or its queue is full.
     pub fn send(&self, body: Body) -> Result<(), RequestError> {
-        self.commands
-            .try_send(Command::Send(Box::new(body)))
-            .map_err(|e| match e {
-                mpsc::error::TrySendError::Full(_) => RequestError::QueueFull(self.dpid()),
-                mpsc::error::TrySendError::Closed(_) => RequestError::Disconnected(self.dpid()),
-            })
+        self.try_command(Command::Send(Box::new(body)))
     }
 
     /// Queues messages to send in order, untracked, as one entry of the switch's queue (so a
     /// batch costs one queue operation); fails like [`send`](Self::send), for all of them.
     pub fn send_all(&self, bodies: Vec<Body>) -> Result<(), RequestError> {
-        self.commands
-            .try_send(Command::SendAll(bodies.into_boxed_slice()))
-            .map_err(|e| match e {
-                mpsc::error::TrySendError::Full(_) => RequestError::QueueFull(self.dpid()),
-                mpsc::error::TrySendError::Closed(_) => RequestError::Disconnected(self.dpid()),
-            })
+        self.try_command(Command::SendAll(bodies.into_boxed_slice()))
     }
 
     /// Queues the messages, then a barrier, at once (so they keep their place before
