@@ -12,6 +12,7 @@ const PROTOS: &[&str] = &[
     "navarch/v1/topology.proto",
     "navarch/v1/app.proto",
     "navarch/v1/event.proto",
+    "navarch/v1/tenant.proto",
 ];
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {

@@ -7,6 +7,7 @@
 
 use l2_learning::{L2Config, L2Learning};
 use navarch_app::App;
+use segmentation::{Segmentation, SharedModel};
 use serde_json::{Map, Value};
 
 /// A setting an app refuses: the field and why.
@@ -31,6 +32,13 @@ impl SettingError {
 /// An app's complete configuration: field name to value.
 pub type Settings = Map<String, Value>;
 
+/// What apps share with the rest of the controller, beyond their settings.
+#[derive(Clone, Debug, Default)]
+pub struct AppContext {
+    /// The tenant model the segmentation app computes from (the runtime changes it).
+    pub tenants: SharedModel,
+}
+
 /// What building an app from its settings gives.
 pub type Built = Result<Box<dyn App>, SettingError>;
 
@@ -41,16 +49,23 @@ pub struct CatalogEntry {
     /// Its configuration with every field at its default.
     pub defaults: fn() -> Map<String, Value>,
     /// Builds it from a complete configuration (defaults merged with what was set).
-    pub build: fn(&Settings) -> Built,
+    pub build: fn(&Settings, &AppContext) -> Built,
 }
 
 /// Every app, in registration order.
 pub fn catalog() -> &'static [CatalogEntry] {
-    &[CatalogEntry {
-        name: "l2-learning",
-        defaults: l2_defaults,
-        build: build_l2,
-    }]
+    &[
+        CatalogEntry {
+            name: "l2-learning",
+            defaults: l2_defaults,
+            build: build_l2,
+        },
+        CatalogEntry {
+            name: segmentation::NAME,
+            defaults: Map::new,
+            build: build_segmentation,
+        },
+    ]
 }
 
 /// The app called `name`.
@@ -66,6 +81,7 @@ impl CatalogEntry {
         &self,
         current: &Map<String, Value>,
         patch: &Map<String, Value>,
+        context: &AppContext,
     ) -> Result<(Settings, Box<dyn App>), SettingError> {
         let defaults = (self.defaults)();
         let mut merged = defaults.clone();
@@ -83,7 +99,7 @@ impl CatalogEntry {
             }
             merged.insert(key.clone(), value.clone());
         }
-        let app = (self.build)(&merged)?;
+        let app = (self.build)(&merged, context)?;
         Ok((merged, app))
     }
 }
@@ -95,7 +111,11 @@ fn l2_defaults() -> Map<String, Value> {
     m
 }
 
-fn build_l2(config: &Map<String, Value>) -> Result<Box<dyn App>, SettingError> {
+fn build_segmentation(_: &Settings, context: &AppContext) -> Built {
+    Ok(Box::new(Segmentation::new(context.tenants.clone())))
+}
+
+fn build_l2(config: &Map<String, Value>, _: &AppContext) -> Built {
     let mut l2 = L2Config::default();
     if let Some(value) = config.get("idle_timeout") {
         l2.idle_timeout = seconds_u16("idle_timeout", value)?;
@@ -134,16 +154,28 @@ mod tests {
     fn a_patch_replaces_only_its_fields_and_is_checked() {
         let l2 = entry("l2-learning").unwrap();
         let (merged, app) = l2
-            .configure(&Map::new(), &obj(json!({"idle_timeout": 60})))
+            .configure(
+                &Map::new(),
+                &obj(json!({"idle_timeout": 60})),
+                &AppContext::default(),
+            )
             .unwrap();
         assert_eq!(Value::Object(merged), json!({"idle_timeout": 60}));
         assert_eq!(app.name(), "l2-learning");
         let (merged, _) = l2
-            .configure(&obj(json!({"idle_timeout": 60})), &Map::new())
+            .configure(
+                &obj(json!({"idle_timeout": 60})),
+                &Map::new(),
+                &AppContext::default(),
+            )
             .unwrap();
         assert_eq!(merged["idle_timeout"], 60);
 
-        let err = |patch: Value| l2.configure(&Map::new(), &obj(patch)).err().unwrap();
+        let err = |patch: Value| {
+            l2.configure(&Map::new(), &obj(patch), &AppContext::default())
+                .err()
+                .unwrap()
+        };
         let e = err(json!({"idle_timeout": 70000}));
         assert_eq!(e.field, "config.idle_timeout");
         assert!(e.message.contains("out of range"), "{e}");

@@ -12,6 +12,7 @@ mod convert;
 mod event;
 mod page;
 mod switch;
+mod tenant;
 mod topology;
 
 use std::net::SocketAddr;
@@ -20,6 +21,7 @@ use navarch_proto::v1::app_service_server::AppServiceServer;
 use navarch_proto::v1::cluster_service_server::ClusterServiceServer;
 use navarch_proto::v1::event_service_server::EventServiceServer;
 use navarch_proto::v1::switch_service_server::SwitchServiceServer;
+use navarch_proto::v1::tenant_service_server::TenantServiceServer;
 use navarch_proto::v1::topology_service_server::TopologyServiceServer;
 use tonic::Status;
 
@@ -95,6 +97,9 @@ impl Listener {
         health
             .set_serving::<ClusterServiceServer<cluster::Cluster>>()
             .await;
+        health
+            .set_serving::<TenantServiceServer<tenant::Tenants>>()
+            .await;
         let incoming = tokio_stream::wrappers::TcpListenerStream::new(self.listener);
         tonic::transport::Server::builder()
             .add_service(reflection_v1)
@@ -108,6 +113,9 @@ impl Listener {
             )))
             .add_service(AppServiceServer::new(app::Apps::new(handle.clone())))
             .add_service(EventServiceServer::new(event::Events::new(handle.clone())))
+            .add_service(TenantServiceServer::new(tenant::Tenants::new(
+                handle.clone(),
+            )))
             .add_service(ClusterServiceServer::new(cluster::Cluster::new(
                 handle, address,
             )))
@@ -130,6 +138,9 @@ fn write_status(e: WriteError) -> Status {
             Status::invalid_argument(format!("{field}: {message}"))
         }
         WriteError::Refused(m) => Status::failed_precondition(m),
+        WriteError::AlreadyExists { field, message } => {
+            Status::already_exists(format!("{field}: {message}"))
+        }
         WriteError::Unavailable(m) => Status::unavailable(m),
     }
 }

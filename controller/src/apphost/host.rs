@@ -150,9 +150,28 @@ impl AppHost {
         }
     }
 
-    /// Registers an app after the ones already there; its cookie owner follows from the
-    /// order. The core may share its tables; two apps may not.
+    /// Registers an enabled app after the ones already there; its cookie owner follows from
+    /// the order. The core may share its tables; two enabled apps may not.
     pub fn register(&mut self, app: Box<dyn App>, generation: u32) -> Result<Owner, RegisterError> {
+        self.register_as(app, generation, true)
+    }
+
+    /// Registers an app that starts disabled: it keeps its cookie owner, and may claim tables
+    /// an enabled app owns until it is enabled itself.
+    pub fn register_disabled(
+        &mut self,
+        app: Box<dyn App>,
+        generation: u32,
+    ) -> Result<Owner, RegisterError> {
+        self.register_as(app, generation, false)
+    }
+
+    fn register_as(
+        &mut self,
+        app: Box<dyn App>,
+        generation: u32,
+        enabled: bool,
+    ) -> Result<Owner, RegisterError> {
         let name = app.name();
         if self.apps.iter().any(|r| r.app.name() == name) {
             return Err(RegisterError::DuplicateName { app: name });
@@ -164,12 +183,31 @@ impl AppHost {
             .count();
         let owner = Owner::app(index).ok_or(RegisterError::TooManyApps { app: name })?;
         let tables: BTreeSet<TableId> = app.tables().into_iter().collect();
-        for other in self
-            .apps
-            .iter()
-            .filter(|r| matches!(r.owner, Owner::App(_)))
-        {
-            if let Some(table) = other.tables.intersection(&tables).next() {
+        if enabled {
+            self.check_tables(name, &tables, None)?;
+        }
+        self.apps.push(Registered {
+            app,
+            owner,
+            generation,
+            tables,
+            enabled,
+        });
+        Ok(owner)
+    }
+
+    /// `TableTaken` if an enabled app other than `index` owns one of `tables`.
+    fn check_tables(
+        &self,
+        name: &'static str,
+        tables: &BTreeSet<TableId>,
+        index: Option<usize>,
+    ) -> Result<(), RegisterError> {
+        for (i, other) in self.apps.iter().enumerate() {
+            if Some(i) == index || !other.enabled || !matches!(other.owner, Owner::App(_)) {
+                continue;
+            }
+            if let Some(table) = other.tables.intersection(tables).next() {
                 return Err(RegisterError::TableTaken {
                     app: name,
                     table: *table,
@@ -177,14 +215,7 @@ impl AppHost {
                 });
             }
         }
-        self.apps.push(Registered {
-            app,
-            owner,
-            generation,
-            tables,
-            enabled: true,
-        });
-        Ok(owner)
+        Ok(())
     }
 
     /// Registers the operator's flows (cookie owner [`Owner::Operator`]): like the core, it
@@ -230,16 +261,39 @@ impl AppHost {
 
     /// Enables or disables an app: a disabled one hears no events, and its flows, groups and
     /// meters are removed from every switch at the next refresh; enabled again, it is asked
-    /// for them everywhere. Returns false for an owner not registered.
-    pub fn set_enabled(&mut self, owner: Owner, enabled: bool) -> bool {
+    /// for them everywhere. Returns false for an owner not registered; `TableTaken` (and
+    /// nothing changes) when enabling an app whose tables another enabled app owns.
+    pub fn set_enabled(&mut self, owner: Owner, enabled: bool) -> Result<bool, RegisterError> {
         let Some(index) = self.apps.iter().position(|r| r.owner == owner) else {
-            return false;
+            return Ok(false);
         };
         if self.apps[index].enabled != enabled {
+            if enabled && matches!(owner, Owner::App(_)) {
+                let r = &self.apps[index];
+                self.check_tables(r.app.name(), &r.tables, Some(index))?;
+            }
             self.apps[index].enabled = enabled;
             self.mark_everywhere(index, None);
         }
-        true
+        Ok(true)
+    }
+
+    /// `TableTaken` if enabling `owner` would make two enabled apps own one table.
+    pub fn can_enable(&self, owner: Owner) -> Result<(), RegisterError> {
+        match self.apps.iter().position(|r| r.owner == owner) {
+            Some(index) if matches!(owner, Owner::App(_)) => {
+                let r = &self.apps[index];
+                self.check_tables(r.app.name(), &r.tables, Some(index))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Marks one slice of one owner's flows on one switch stale (its state changed there).
+    pub fn invalidate_slice(&mut self, dpid: DatapathId, owner: Owner, slice: Slice) {
+        if let Some(index) = self.apps.iter().position(|r| r.owner == owner) {
+            self.mark(dpid, index, Some(slice));
+        }
     }
 
     /// Replaces an app's instance (built anew from a new configuration) and sets its

@@ -145,7 +145,11 @@ fn runtime_config(config: &Config) -> anyhow::Result<RuntimeConfig> {
             .unwrap_or_default();
         // Checked here so a bad setting stops the start with the file's names.
         entry
-            .configure(&serde_json::Map::new(), &settings)
+            .configure(
+                &serde_json::Map::new(),
+                &settings,
+                &catalog::AppContext::default(),
+            )
             .map_err(|e| {
                 anyhow::anyhow!(
                     "[apps.{name}] {}: {}",

@@ -15,6 +15,7 @@ use std::time::SystemTime;
 use navarch_proto::v1::{AppEvent, event};
 use openflow::msg::{ErrorMsg, FlowMod};
 use openflow::{Body, DatapathId};
+use segmentation::model::ModelCommand;
 use serde_json::{Map, Value};
 use tokio::sync::{mpsc, oneshot};
 use tracing::{info, warn};
@@ -105,6 +106,13 @@ pub enum Write {
         /// Wait for the switch's barrier.
         confirm: bool,
     },
+    /// Change the tenant model (checked by its rules) and the segmentation app's flows.
+    Tenant {
+        /// The change.
+        cmd: ModelCommand,
+        /// Wait for the barrier of every connected switch the change reaches.
+        confirm: bool,
+    },
     /// Enable, disable or reconfigure an app.
     App {
         /// Its name.
@@ -149,9 +157,18 @@ pub enum WriteError {
         /// What is wrong.
         message: String,
     },
-    /// A switch refused the change (it stays committed).
+    /// The change is refused in the current state (nothing changed), or a switch refused
+    /// it (it stays committed).
     #[error("{0}")]
     Refused(String),
+    /// A field collides with something that exists; nothing changed.
+    #[error("{field}: {message}")]
+    AlreadyExists {
+        /// The field.
+        field: String,
+        /// What it collides with.
+        message: String,
+    },
     /// The change could not be committed, or not confirmed.
     #[error("{0}")]
     Unavailable(String),
@@ -453,7 +470,64 @@ impl Runtime {
                 change,
                 confirm,
             } => self.on_app_write(&name, change, confirm, reply),
+            Write::Tenant { cmd, confirm } => self.on_tenant_write(cmd, confirm, reply),
         }
+    }
+
+    /// Commits a change to the tenant model, hands it to the segmentation app's copy and
+    /// marks stale exactly the networks it changed, on the switches they reach.
+    fn on_tenant_write(
+        &mut self,
+        cmd: ModelCommand,
+        confirm: bool,
+        reply: oneshot::Sender<Result<Written, WriteError>>,
+    ) {
+        if let Err(e) = self.store.state().tenants().check(&cmd) {
+            let _ = reply.send(Err(model_error(e)));
+            return;
+        }
+        let revision = match self.apply_now(&Command::Segmentation(cmd.clone())) {
+            Ok(r) => r,
+            Err(e) => {
+                let _ = reply.send(Err(e));
+                return;
+            }
+        };
+        let effect = match self.app_context.tenants.apply(&cmd) {
+            Ok(effect) => effect,
+            Err(e) => {
+                // The app's copy disagrees with the store: take the store's whole.
+                warn!(error = %e, "tenant model out of step with the store; reloaded");
+                *self.app_context.tenants.lock() = self.store.state().tenants().clone();
+                segmentation::model::Effect::default()
+            }
+        };
+        let connected: Vec<DatapathId> = self.switches.keys().copied().collect();
+        let mut affected = std::collections::BTreeSet::new();
+        let owner = self.host.owner_of(segmentation::NAME);
+        let enabled = self
+            .host
+            .apps()
+            .iter()
+            .any(|a| Some(a.owner) == owner && a.enabled);
+        if let Some(owner) = owner.filter(|_| enabled) {
+            for (dpid, slice) in segmentation::Segmentation::invalidations(&effect, &connected) {
+                self.host.invalidate_slice(dpid, owner, slice);
+                affected.insert(dpid);
+            }
+        }
+        info!(change = ?cmd, networks = effect.networks.len(), switches = affected.len(),
+            "tenant model changed");
+        let written = Written {
+            revision,
+            deleted: 0,
+        };
+        // Switches the change reaches that are not connected get it when they connect.
+        let dpids = affected
+            .into_iter()
+            .filter(|d| self.switches.contains_key(d))
+            .collect();
+        self.reply_or_wait(dpids, None, written, confirm, reply);
     }
 
     fn on_app_write(
@@ -481,10 +555,25 @@ impl Runtime {
                         app: entry.name.to_owned(),
                         enabled,
                     };
-                    self.apply_now(&cmd).map(|revision| {
-                        self.host.set_enabled(owner, enabled);
-                        Some(revision)
-                    })
+                    // Two enabled apps cannot own the same table: refuse before committing.
+                    let probe = if enabled {
+                        self.host.can_enable(owner)
+                    } else {
+                        Ok(())
+                    };
+                    match probe {
+                        Err(e) => Err(WriteError::Refused(format!(
+                            "{e}: disable {} first",
+                            match &e {
+                                crate::apphost::RegisterError::TableTaken { owner, .. } => owner,
+                                _ => "it",
+                            }
+                        ))),
+                        Ok(()) => self.apply_now(&cmd).map(|revision| {
+                            let _ = self.host.set_enabled(owner, enabled);
+                            Some(revision)
+                        }),
+                    }
                 }
             }
             AppChange::Configure(patch) => {
@@ -493,7 +582,7 @@ impl Runtime {
                     .get(entry.name)
                     .cloned()
                     .unwrap_or_default();
-                match entry.configure(&current, &patch) {
+                match entry.configure(&current, &patch, &self.app_context) {
                     Err(e) => Err(WriteError::Invalid {
                         field: e.field,
                         message: e.message,
@@ -657,6 +746,23 @@ impl Runtime {
     }
 }
 
+/// A refusal of the tenant model as a write error.
+fn model_error(e: segmentation::model::ModelError) -> WriteError {
+    use segmentation::model::ModelErrorKind as K;
+    match e.kind {
+        K::NotFound => WriteError::NotFound(format!("{}: {}", e.field, e.message)),
+        K::Invalid => WriteError::Invalid {
+            field: e.field,
+            message: e.message,
+        },
+        K::AlreadyExists => WriteError::AlreadyExists {
+            field: e.field,
+            message: e.message,
+        },
+        K::FailedPrecondition => WriteError::Refused(format!("{}: {}", e.field, e.message)),
+    }
+}
+
 /// Each app's complete configuration, by name.
 pub(super) type AppConfigs = BTreeMap<&'static str, Map<String, Value>>;
 
@@ -671,6 +777,7 @@ pub(super) fn register_apps(
     host: &mut AppHost,
     state: &State,
     configured: &[super::AppSetup],
+    context: &catalog::AppContext,
 ) -> Result<(AppConfigs, operator::OperatorBook), super::RuntimeError> {
     let (flows, book) = operator::operator_flows();
     host.register_operator(Box::new(flows))?;
@@ -690,13 +797,17 @@ pub(super) fn register_apps(
             _ => file.map(|f| f.settings.clone()).unwrap_or_default(),
         };
         let (config, app) = entry
-            .configure(&current, &Map::new())
+            .configure(&current, &Map::new(), context)
             .map_err(|e| super::RuntimeError::App(format!("app {}: {e}", entry.name)))?;
         let enabled = stored
             .and_then(|r| r.enabled)
             .unwrap_or_else(|| file.is_some_and(|f| f.enabled));
-        let owner = host.register(app, app_generation(state, entry.name))?;
-        host.set_enabled(owner, enabled);
+        let generation = app_generation(state, entry.name);
+        if enabled {
+            host.register(app, generation)?;
+        } else {
+            host.register_disabled(app, generation)?;
+        }
         info!(app = entry.name, enabled, "app registered");
         configs.insert(entry.name, config);
     }

@@ -184,6 +184,8 @@ struct Runtime {
     book: crate::apphost::operator::OperatorBook,
     /// Each app's complete configuration.
     app_configs: api::AppConfigs,
+    /// What apps share with the runtime (the tenant model).
+    app_context: crate::catalog::AppContext,
     /// API writes waiting for switches to confirm.
     waits: api::Waits,
     /// What the port status being handled says happened, for port events.
@@ -282,7 +284,11 @@ pub async fn run(
     // registering the apps tells which, so the core goes first with a placeholder answer
     // and is asked again below.
     let mut host = AppHost::new(Box::new(CoreApp::new(false)), GENERATION);
-    let (app_configs, book) = api::register_apps(&mut host, store.state(), &config.apps)?;
+    let app_context = crate::catalog::AppContext {
+        tenants: segmentation::SharedModel::new(store.state().tenants().clone()),
+    };
+    let (app_configs, book) =
+        api::register_apps(&mut host, store.state(), &config.apps, &app_context)?;
     let claims_ingress = host.apps().iter().any(|a| {
         matches!(a.owner, crate::apphost::Owner::App(_)) && a.tables.contains(&openflow::TableId(0))
     });
@@ -328,6 +334,7 @@ pub async fn run(
         journal,
         book,
         app_configs,
+        app_context,
         waits: api::Waits::default(),
         port_cause: None,
     };

@@ -91,6 +91,10 @@ impl State {
                     vec![Change::OperatorFlowsChanged { dpid: *dpid }]
                 }
             }
+            Command::Segmentation(cmd) => {
+                self.tenants.apply(cmd).map_err(ApplyError::Tenant)?;
+                vec![Change::TenantModelChanged]
+            }
         };
         self.revision = self.revision.next();
         Ok(Applied {
@@ -143,6 +147,7 @@ impl State {
                 }
                 Ok(())
             }
+            Command::Segmentation(cmd) => self.tenants.check(cmd).map_err(ApplyError::Tenant),
             Command::LinkUp(link) => {
                 if link.src_dpid == link.dst_dpid && link.src_port == link.dst_port {
                     return Err(ApplyError::SelfLink(*link));

@@ -113,11 +113,16 @@ pub enum Change {
         /// Datapath id.
         dpid: u64,
     },
+    /// The tenant model changed.
+    TenantModelChanged,
 }
 
 /// Why the state machine refused a command. A refused command changes nothing.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum ApplyError {
+    /// The tenant model refused a change.
+    #[error("{0}")]
+    Tenant(segmentation::model::ModelError),
     /// The command names a switch the state does not hold.
     #[error("unknown switch {dpid:016x}")]
     UnknownSwitch {

@@ -9,6 +9,8 @@
 //! {"op":"host_upsert","mac":[2,0,0,0,0,1],"vlan":null,"dpid":1,"port":3,
 //!  "ipv4":["10.0.0.1"],"ipv6":[]}
 //! {"op":"app_config_set","app":"l2-learning","config":{"idle_timeout":60}}
+//! {"op":"segmentation","kind":"port_put","name":"vm1","network":"web","dpid":1,
+//!  "iface":"tap1","mac":[2,0,0,0,0,1],"ips":["10.0.0.1"]}
 //! ```
 //!
 //! Commands travel in batches. A batch, the payload of one log record, is the envelope
@@ -20,6 +22,7 @@
 use std::fmt;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
+use segmentation::model::ModelCommand;
 use serde::{Deserialize, Serialize};
 
 /// The version written in every batch envelope.
@@ -242,6 +245,9 @@ pub enum Command {
         /// The flows' keys.
         keys: Vec<OperatorFlowKey>,
     },
+    /// A change to the tenant model (tenants, networks, logical ports, chassis), checked
+    /// against its referential rules.
+    Segmentation(ModelCommand),
 }
 
 /// Why a batch payload could not be decoded.
@@ -378,6 +384,7 @@ mod tests {
                     match_: "in_port=1".into(),
                 }],
             },
+            Command::Segmentation(ModelCommand::NetworkDelete { name: "web".into() }),
         ];
         assert_eq!(decode_batch(&encode_batch(&cmds)).unwrap(), cmds);
     }

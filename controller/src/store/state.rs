@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use segmentation::model::Model;
 use serde::{Deserialize, Serialize};
 
 use super::change::Revision;
@@ -48,6 +49,9 @@ pub struct State {
     /// Operator flows per switch.
     #[serde(default, with = "operator_flows")]
     pub(super) operator_flows: BTreeMap<u64, BTreeMap<OperatorFlowKey, OperatorFlowRecord>>,
+    /// The tenant model.
+    #[serde(default)]
+    pub(super) tenants: Model,
 }
 
 impl State {
@@ -126,6 +130,11 @@ impl State {
     /// The app's record (`None`: nothing stored for it).
     pub fn app(&self, app: &str) -> Option<&AppRecord> {
         self.apps.get(app)
+    }
+
+    /// The tenant model: tenants, networks, logical ports and chassis.
+    pub fn tenants(&self) -> &Model {
+        &self.tenants
     }
 
     /// A switch's operator flows, in key order.

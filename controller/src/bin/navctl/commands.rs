@@ -19,20 +19,20 @@ use crate::{
 };
 
 /// A request with the call deadline.
-fn req<T>(message: T, timeout: Duration) -> Request<T> {
+pub fn req<T>(message: T, timeout: Duration) -> Request<T> {
     let mut r = Request::new(message);
     r.set_timeout(timeout);
     r
 }
 
-fn confirm(wait: Wait) -> i32 {
+pub fn confirm(wait: Wait) -> i32 {
     match wait {
         Wait::Committed => pb::Confirm::Committed as i32,
         Wait::Applied => pb::Confirm::Applied as i32,
     }
 }
 
-fn dpid_text(dpid: u64) -> String {
+pub fn dpid_text(dpid: u64) -> String {
     DatapathId(dpid).to_string()
 }
 
@@ -64,6 +64,7 @@ pub async fn run(cli: Cli) -> Result<(), Status> {
     let t = cli.timeout;
     let out = cli.output;
     match cli.command {
+        Command::Tenant(cmd) => crate::tenant::run(channel, cmd, out, t).await?,
         Command::Cluster => {
             let c = ClusterServiceClient::new(channel)
                 .get_cluster(req(pb::GetClusterRequest {}, t))

@@ -5,6 +5,7 @@
 
 mod commands;
 mod output;
+mod tenant;
 
 use std::process::ExitCode;
 use std::time::Duration;
@@ -19,10 +20,10 @@ EXIT CODES:
   0  success
   1  any other error
   2  usage error (bad arguments)
-  3  NOT_FOUND: no such switch, app or host
+  3  NOT_FOUND: no such switch, app, host, tenant, network or port
   4  INVALID_ARGUMENT or OUT_OF_RANGE: the request is wrong (the message names the field)
   5  UNAVAILABLE, DEADLINE_EXCEEDED, or the server cannot be reached
-  6  FAILED_PRECONDITION or ALREADY_EXISTS (e.g. a switch refused the flow)
+  6  FAILED_PRECONDITION or ALREADY_EXISTS (e.g. a switch refused the flow, a VNI is taken)
 
 The server is --server, else $NAVARCH_SERVER, else http://127.0.0.1:50051.";
 
@@ -56,6 +57,9 @@ pub enum Command {
     /// Connected switches.
     #[command(subcommand)]
     Switch(SwitchCmd),
+    /// Tenants, their virtual networks, logical ports, and the chassis that carry them.
+    #[command(subcommand)]
+    Tenant(tenant::TenantCmd),
     /// Flows: read live from a switch; operator flows added and deleted.
     #[command(subcommand)]
     Flow(FlowCmd),
