@@ -198,6 +198,14 @@ pub trait View {
     fn switches(&self) -> Vec<DatapathId>;
     /// A switch's ports (empty if unknown).
     fn ports(&self, dpid: DatapathId) -> Vec<PortInfo>;
+    /// The number of the port called `name` on `dpid`, if it has one. The default scans
+    /// [`ports`](View::ports); views keep it cheaper, for apps that bind by interface name.
+    fn port_named(&self, dpid: DatapathId, name: &str) -> Option<PortNo> {
+        self.ports(dpid)
+            .into_iter()
+            .find(|p| p.name == name)
+            .map(|p| p.port_no)
+    }
     /// True if the port is one end of a discovered inter-switch link.
     fn is_link_port(&self, dpid: DatapathId, port: PortNo) -> bool;
     /// Where to flood a frame that entered `dpid` at `in_port` so that it reaches every host

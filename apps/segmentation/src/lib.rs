@@ -91,16 +91,20 @@ impl Segmentation {
         dpid: DatapathId,
         slice: Option<&Slice>,
         view: &dyn View,
+        want_flows: bool,
     ) -> (Vec<FlowSpec>, Vec<GroupSpec>) {
         let model = self.model.lock();
         let ports = SwitchPorts::of(dpid, view);
         let (mut flows, mut groups) = (Vec::new(), Vec::new());
         let tags = match slice {
             None => {
-                flows = pipeline::base_flows();
+                if want_flows {
+                    flows = pipeline::base_flows();
+                }
                 Self::tags_at(&model, dpid)
             }
-            Some(Slice::Base) => return (pipeline::base_flows(), Vec::new()),
+            Some(Slice::Base) if want_flows => return (pipeline::base_flows(), Vec::new()),
+            Some(Slice::Base) => return (flows, groups),
             Some(Slice::Id(id)) => match u16::try_from(*id) {
                 Ok(tag) => vec![tag],
                 Err(_) => return (flows, groups),
@@ -108,7 +112,7 @@ impl Segmentation {
             Some(Slice::Host { .. }) => return (flows, groups),
         };
         for tag in tags {
-            let (f, g) = NetworkFlows::compute(&model, tag, dpid, &ports, view);
+            let (f, g) = NetworkFlows::compute(&model, tag, dpid, &ports, view, want_flows);
             flows.extend(f);
             groups.extend(g);
         }
@@ -126,19 +130,19 @@ impl App for Segmentation {
     }
 
     fn flows(&self, dpid: DatapathId, view: &dyn View) -> Vec<FlowSpec> {
-        self.compute(dpid, None, view).0
+        self.compute(dpid, None, view, true).0
     }
 
     fn slice_flows(&self, dpid: DatapathId, slice: &Slice, view: &dyn View) -> Vec<FlowSpec> {
-        self.compute(dpid, Some(slice), view).0
+        self.compute(dpid, Some(slice), view, true).0
     }
 
     fn groups(&self, dpid: DatapathId, view: &dyn View) -> Vec<GroupSpec> {
-        self.compute(dpid, None, view).1
+        self.compute(dpid, None, view, false).1
     }
 
     fn slice_groups(&self, dpid: DatapathId, slice: &Slice, view: &dyn View) -> Vec<GroupSpec> {
-        self.compute(dpid, Some(slice), view).1
+        self.compute(dpid, Some(slice), view, false).1
     }
 
     fn on_event(&mut self, event: &Event<'_>, view: &dyn View, ctx: &mut Ctx) {

@@ -11,10 +11,9 @@
 //! Metadata carries the network's tag in its low 16 bits, [`META_REMOTE`] when the frame came
 //! from a tunnel or a fabric link, and [`META_OFF_TREE`] when that link is off the flood tree.
 
-use std::collections::BTreeMap;
 use std::net::IpAddr;
 
-use bytes::{BufMut, Bytes, BytesMut};
+use bytes::Bytes;
 use navarch_app::{FlowSpec, GroupSpec, LocalGroupId, Slice, View};
 use openflow::msg::{Bucket, GroupType};
 use openflow::oxm::OxmField;
@@ -92,19 +91,27 @@ pub fn base_flows() -> Vec<FlowSpec> {
     ]
 }
 
-/// `NXAST_REG_MOVE` of a whole field into another of the same width.
-fn reg_move(src: u32, dst: u32) -> Action {
+/// The body of an `NXAST_REG_MOVE` of a whole field into another of the same width:
+/// subtype, bit count, source and destination offsets, source and destination headers.
+const fn reg_move_body(src: u32, dst: u32) -> [u8; 16] {
     let bits = ((src & 0xff) * 8) as u16;
-    let mut data = BytesMut::with_capacity(16);
-    data.put_u16(NXAST_REG_MOVE);
-    data.put_u16(bits);
-    data.put_u16(0);
-    data.put_u16(0);
-    data.put_u32(src);
-    data.put_u32(dst);
+    let [s0, s1, s2, s3] = src.to_be_bytes();
+    let [d0, d1, d2, d3] = dst.to_be_bytes();
+    let [t0, t1] = NXAST_REG_MOVE.to_be_bytes();
+    let [b0, b1] = bits.to_be_bytes();
+    [t0, t1, b0, b1, 0, 0, 0, 0, s0, s1, s2, s3, d0, d1, d2, d3]
+}
+
+// Static bodies: a fleet's ARP responders hold millions of these moves, none allocated.
+static MOVE_ETH_SRC_TO_DST: [u8; 16] = reg_move_body(NXM_OF_ETH_SRC, NXM_OF_ETH_DST);
+static MOVE_ARP_SHA_TO_THA: [u8; 16] = reg_move_body(NXM_NX_ARP_SHA, NXM_NX_ARP_THA);
+static MOVE_ARP_SPA_TO_TPA: [u8; 16] = reg_move_body(NXM_OF_ARP_SPA, NXM_OF_ARP_TPA);
+
+/// An `NXAST_REG_MOVE` action with one of the static bodies.
+fn reg_move(body: &'static [u8; 16]) -> Action {
     Action::Experimenter {
         experimenter: NX_VENDOR,
-        data: Bytes::from(data),
+        data: Bytes::from_static(body),
     }
 }
 
@@ -120,37 +127,46 @@ fn meta(value: u64, mask: u64) -> OxmField {
     OxmField::Metadata(value, Some(mask))
 }
 
-/// What a switch offers the pipeline: its ports by interface name, and its links.
-pub struct SwitchPorts {
-    by_name: BTreeMap<String, PortNo>,
-    links: Vec<PortNo>,
-    tree_links: Vec<PortNo>,
+/// What a switch offers the pipeline: its ports by interface name, and its links (read
+/// from the view only when a VLAN network needs them).
+pub struct SwitchPorts<'v> {
+    dpid: DatapathId,
+    view: &'v dyn View,
+    links: std::cell::OnceCell<(Vec<PortNo>, Vec<PortNo>)>,
 }
 
-impl SwitchPorts {
-    /// Reads a switch's ports and links from the view.
-    pub fn of(dpid: DatapathId, view: &dyn View) -> SwitchPorts {
-        let ports = view.ports(dpid);
-        let links: Vec<PortNo> = ports
-            .iter()
-            .map(|p| p.port_no)
-            .filter(|p| view.is_link_port(dpid, *p))
-            .collect();
-        let tree_links = view
-            .flood_ports(dpid, PortNo::CONTROLLER)
-            .into_iter()
-            .filter(|p| links.contains(p))
-            .collect();
+impl<'v> SwitchPorts<'v> {
+    /// A switch's ports, as the view has them.
+    pub fn of(dpid: DatapathId, view: &'v dyn View) -> SwitchPorts<'v> {
         SwitchPorts {
-            by_name: ports.into_iter().map(|p| (p.name, p.port_no)).collect(),
-            links,
-            tree_links,
+            dpid,
+            view,
+            links: std::cell::OnceCell::new(),
         }
     }
 
     /// The port number of an interface.
     pub fn port(&self, name: &str) -> Option<PortNo> {
-        self.by_name.get(name).copied()
+        self.view.port_named(self.dpid, name)
+    }
+
+    /// The switch's link ports, and those of them on the flood tree.
+    fn links(&self) -> &(Vec<PortNo>, Vec<PortNo>) {
+        self.links.get_or_init(|| {
+            let (dpid, view) = (self.dpid, self.view);
+            let links: Vec<PortNo> = view
+                .ports(dpid)
+                .iter()
+                .map(|p| p.port_no)
+                .filter(|p| view.is_link_port(dpid, *p))
+                .collect();
+            let tree = view
+                .flood_ports(dpid, PortNo::CONTROLLER)
+                .into_iter()
+                .filter(|p| links.contains(p))
+                .collect();
+            (links, tree)
+        })
     }
 }
 
@@ -159,20 +175,23 @@ pub struct NetworkFlows<'a> {
     model: &'a Model,
     net: &'a Network,
     dpid: DatapathId,
-    ports: &'a SwitchPorts,
+    ports: &'a SwitchPorts<'a>,
     flows: Vec<FlowSpec>,
     groups: Vec<GroupSpec>,
+    /// False when only the group is wanted: flows are then not built at all.
+    want_flows: bool,
 }
 
 impl<'a> NetworkFlows<'a> {
-    /// Computes the flows and group of network `tag` on `dpid`: nothing if the network does
-    /// not reach that switch.
+    /// Computes the flows (unless `want_flows` is false) and group of network `tag` on
+    /// `dpid`: nothing if the network does not reach that switch.
     pub fn compute(
         model: &'a Model,
         tag: u16,
         dpid: DatapathId,
-        ports: &'a SwitchPorts,
+        ports: &'a SwitchPorts<'a>,
         view: &dyn View,
+        want_flows: bool,
     ) -> (Vec<FlowSpec>, Vec<GroupSpec>) {
         let Some(net) = model.network_by_tag(tag) else {
             return (Vec::new(), Vec::new());
@@ -184,6 +203,7 @@ impl<'a> NetworkFlows<'a> {
             ports,
             flows: Vec::new(),
             groups: Vec::new(),
+            want_flows,
         };
         match net.segment {
             Segment::Vxlan(vni) => nf.vxlan(vni),
@@ -254,11 +274,11 @@ impl<'a> NetworkFlows<'a> {
                     .with(OxmField::ArpOp(ARP_REQUEST))
                     .with(OxmField::ArpTpa(ip, None));
                 let actions = vec![
-                    reg_move(NXM_OF_ETH_SRC, NXM_OF_ETH_DST),
+                    reg_move(&MOVE_ETH_SRC_TO_DST),
                     Action::SetField(OxmField::EthSrc(mac(q.mac), None)),
                     Action::SetField(OxmField::ArpOp(ARP_REPLY)),
-                    reg_move(NXM_NX_ARP_SHA, NXM_NX_ARP_THA),
-                    reg_move(NXM_OF_ARP_SPA, NXM_OF_ARP_TPA),
+                    reg_move(&MOVE_ARP_SHA_TO_THA),
+                    reg_move(&MOVE_ARP_SPA_TO_TPA),
                     Action::SetField(OxmField::ArpSha(mac(q.mac), None)),
                     Action::SetField(OxmField::ArpSpa(ip, None)),
                     output(PortNo::IN_PORT),
@@ -336,7 +356,9 @@ impl<'a> NetworkFlows<'a> {
             return;
         }
         let local = self.local_ports();
-        self.local_ingress(&local);
+        if self.want_flows {
+            self.local_ingress(&local);
+        }
         let tunnel = self
             .model
             .chassis_of(self.dpid.0)
@@ -350,7 +372,7 @@ impl<'a> NetworkFlows<'a> {
             .map(|c| (c.dpid, c.tunnel_ip))
             .collect();
         let vni = u64::from(vni);
-        if let Some(tunnel) = tunnel {
+        if let Some(tunnel) = tunnel.filter(|_| self.want_flows) {
             for &(_, ip) in &remotes {
                 self.add(
                     CLASSIFY,
@@ -385,7 +407,9 @@ impl<'a> NetworkFlows<'a> {
             .collect();
         if let Some(tunnel) = tunnel {
             let remote_ip = |d: u64| remotes.iter().find(|r| r.0 == d).map(|r| r.1);
-            for q in self.model.ports_of(self.net.tag) {
+            let model = self.model;
+            let want = self.want_flows;
+            for q in model.ports_of(self.net.tag).filter(|_| want) {
                 let Some(ip) = remote_ip(q.dpid) else {
                     continue;
                 };
@@ -441,7 +465,9 @@ impl<'a> NetworkFlows<'a> {
     fn vlan(&mut self, vid: u16, view: &dyn View) {
         let tag = self.tag();
         let local = self.local_ports();
-        self.local_ingress(&local);
+        if self.want_flows {
+            self.local_ingress(&local);
+        }
         let tagged = OFPVID_PRESENT | vid;
         let push = |port: PortNo| {
             vec![
@@ -450,8 +476,9 @@ impl<'a> NetworkFlows<'a> {
                 output(port),
             ]
         };
-        for &link in &self.ports.links {
-            let on_tree = self.ports.tree_links.contains(&link);
+        let (links, tree_links) = self.ports.links();
+        for &link in links {
+            let on_tree = tree_links.contains(&link);
             let bits = if on_tree {
                 META_REMOTE
             } else {
@@ -499,12 +526,7 @@ impl<'a> NetworkFlows<'a> {
             .iter()
             .map(|&(_, no)| Bucket::new(0, vec![output(no)]))
             .collect();
-        buckets.extend(
-            self.ports
-                .tree_links
-                .iter()
-                .map(|&l| Bucket::new(0, push(l))),
-        );
+        buckets.extend(tree_links.iter().map(|&l| Bucket::new(0, push(l))));
         let group = LocalGroupId(self.net.tag);
         self.groups
             .push(GroupSpec::new(group, GroupType::All, buckets));

@@ -12,6 +12,15 @@ impl View for Topology {
         self.switches.keys().copied().collect()
     }
 
+    fn port_named(&self, dpid: DatapathId, name: &str) -> Option<PortNo> {
+        let switch = self.switches.get(&dpid)?;
+        switch
+            .ports
+            .values()
+            .find(|p| p.desc.name == name)
+            .map(|p| p.desc.port_no)
+    }
+
     fn ports(&self, dpid: DatapathId) -> Vec<PortInfo> {
         self.switches
             .get(&dpid)
