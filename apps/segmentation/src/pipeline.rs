@@ -241,6 +241,23 @@ impl<'a> NetworkFlows<'a> {
             .collect()
     }
 
+    /// The network's ALL group: a bucket per local port, then `remote` (tunnels or trunks).
+    fn flood_group(
+        &mut self,
+        local: &[(&LogicalPort, PortNo)],
+        remote: Vec<Bucket>,
+    ) -> LocalGroupId {
+        let mut buckets: Vec<Bucket> = local
+            .iter()
+            .map(|&(_, no)| Bucket::new(0, vec![output(no)]))
+            .collect();
+        buckets.extend(remote);
+        let group = LocalGroupId(self.net.tag);
+        self.groups
+            .push(GroupSpec::new(group, GroupType::All, buckets));
+        group
+    }
+
     /// Classification, port security and ARP answers for the local VM ports.
     fn local_ingress(&mut self, local: &[(&'a LogicalPort, PortNo)]) {
         let tag = self.tag();
@@ -401,10 +418,7 @@ impl<'a> NetworkFlows<'a> {
                 vec![Instruction::ApplyActions(vec![output(no)])],
             );
         }
-        let mut buckets: Vec<Bucket> = local
-            .iter()
-            .map(|&(_, no)| Bucket::new(0, vec![output(no)]))
-            .collect();
+        let mut buckets = Vec::new();
         if let Some(tunnel) = tunnel {
             let remote_ip = |d: u64| remotes.iter().find(|r| r.0 == d).map(|r| r.1);
             let model = self.model;
@@ -438,9 +452,7 @@ impl<'a> NetworkFlows<'a> {
                 ));
             }
         }
-        let group = LocalGroupId(self.net.tag);
-        self.groups
-            .push(GroupSpec::new(group, GroupType::All, buckets));
+        let group = self.flood_group(&local, buckets);
         self.add(
             FORWARD,
             PRIO_FLOOD,
@@ -522,14 +534,11 @@ impl<'a> NetworkFlows<'a> {
                 vec![Instruction::ApplyActions(actions)],
             );
         }
-        let mut buckets: Vec<Bucket> = local
+        let trunks = tree_links
             .iter()
-            .map(|&(_, no)| Bucket::new(0, vec![output(no)]))
+            .map(|&l| Bucket::new(0, push(l)))
             .collect();
-        buckets.extend(tree_links.iter().map(|&l| Bucket::new(0, push(l))));
-        let group = LocalGroupId(self.net.tag);
-        self.groups
-            .push(GroupSpec::new(group, GroupType::All, buckets));
+        let group = self.flood_group(&local, trunks);
         // Floods follow the tree; the switch skips the port a frame came in by.
         self.add(
             FORWARD,
